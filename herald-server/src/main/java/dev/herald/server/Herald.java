@@ -1,0 +1,249 @@
+package dev.herald.server;
+
+import dev.herald.core.event.EntryValidator;
+import dev.herald.engine.broker.EmbeddedConfig;
+import dev.herald.engine.broker.Engine;
+import dev.herald.engine.bus.BusTopics;
+import dev.herald.engine.bus.EventAppender;
+import dev.herald.engine.bus.EventReader;
+import dev.herald.server.http.EventsApi;
+import dev.herald.server.http.HttpServer;
+import dev.herald.server.ingest.BusDirectory;
+import dev.herald.server.ingest.IngestService;
+import dev.herald.server.ops.OpsApi;
+import dev.herald.server.ops.Readiness;
+import dev.herald.store.StateStore;
+import dev.herald.store.StoreConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: starts the engine and the state store, wires ingest and the HTTP API, and
+ * stops everything in reverse order. {@link #start} returns once Herald accepts events.
+ * Thread-safe: immutable after start; {@link #close} is idempotent and synchronized.
+ */
+public final class Herald implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Herald.class);
+  /** The broker limit Herald needs: the largest entry plus room for the record's framing. */
+  static final int REQUIRED_MESSAGE_BYTES = IngestService.MAX_ENTRY_BYTES + 64 * 1024;
+
+  private final HeraldConfig config;
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private Engine engine;
+  private HttpServer http;
+  private boolean closed;
+
+  private Herald(HeraldConfig config) {
+    this.config = config;
+  }
+
+  public static Herald start(HeraldConfig config) {
+    Herald herald = new Herald(config);
+    try {
+      herald.startAll();
+      return herald;
+    } catch (RuntimeException e) {
+      herald.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    long started = System.nanoTime();
+    requireLoopback(config.host());
+    createDataDir();
+    InstantSource clock = InstantSource.system();
+    // the broker and the store start in parallel: together they are most of the start time
+    CompletableFuture<Engine> engineStart =
+        CompletableFuture.supplyAsync(this::startEngine, Executors.newVirtualThreadPerTaskExecutor());
+    StateStore store = open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl())));
+    engine = open(join(engineStart));
+    BusTopics topics =
+        open(new BusTopics(engine.bootstrapServers(), engine.maxMessageBytes(), config.busPartitions()));
+    store.ensureBus(EntryValidator.DEFAULT_BUS, "The default bus");
+    store.buses().forEach(bus -> topics.ensure(bus.name(), bus.archiveRetentionDays()));
+    BusDirectory buses = new BusDirectory(store, clock);
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindJvmMetrics(metrics);
+    EventAppender appender = open(new EventAppender(engine.bootstrapServers(), engine.maxMessageBytes()));
+    open(new KafkaClientMetrics(appender.producer())).bindTo(metrics);
+    EventReader reader = open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));
+    IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
+    schedulePurge(ingest);
+
+    Readiness readiness =
+        new Readiness(clock)
+            .check("engine", () -> engineProblem(topics))
+            .check("store", () -> { store.checkWritable(); return null; });
+    http =
+        open(
+            HttpServer.start(
+                config.host(),
+                config.port(),
+                new EventsApi(ingest, reader, topics, buses, metrics),
+                new OpsApi(readiness, metrics)));
+    writeRuntimeFile();
+    LOG.info(
+        "Herald ready on http://{}:{} ({} engine at {}, {} store) in {} ms",
+        config.host(),
+        http.port(),
+        config.kafkaBootstrap().isPresent() ? "external" : "embedded",
+        engine.bootstrapServers(),
+        store.kind(),
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
+  private Engine startEngine() {
+    return config
+        .kafkaBootstrap()
+        .map(bootstrap -> Engine.external(bootstrap, REQUIRED_MESSAGE_BYTES))
+        .orElseGet(
+            () ->
+                Engine.embedded(
+                    new EmbeddedConfig(config.dataDir(), config.fsync(), REQUIRED_MESSAGE_BYTES + 1024 * 1024)));
+  }
+
+  private String engineProblem(BusTopics topics) {
+    if (!engine.isHealthy()) {
+      return "engine unhealthy: " + engine.fault().orElse("unknown fault");
+    }
+    return topics.reachable(Duration.ofMillis(800)) ? null : "engine not reachable";
+  }
+
+  private void schedulePurge(IngestService ingest) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("herald-purge").daemon().factory());
+    resources.push(scheduler::shutdownNow);
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            int purged = ingest.purgeExpiredClientIds();
+            LOG.debug("purged {} expired client ids", purged);
+          } catch (RuntimeException e) {
+            LOG.warn("cannot purge expired client ids: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+  }
+
+  private static void bindJvmMetrics(PrometheusMeterRegistry metrics) {
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+  }
+
+  /** Without API keys (not built yet) Herald serves only this machine. */
+  private static void requireLoopback(String host) {
+    try {
+      if (!InetAddress.getByName(host).isLoopbackAddress()) {
+        throw new IllegalArgumentException(
+            "refusing to bind "
+                + host
+                + ": without API keys Herald binds only a loopback address such as 127.0.0.1");
+      }
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("host '" + host + "' does not resolve", e);
+    }
+  }
+
+  private void createDataDir() {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data dir " + config.dataDir(), e);
+    }
+  }
+
+  /** Writes {@code runtime.properties} to the data dir for tools (benchmarks, scripts). */
+  private void writeRuntimeFile() {
+    Path file = config.dataDir().resolve("runtime.properties");
+    String text =
+        "http.url=http://"
+            + config.host()
+            + ":"
+            + http.port()
+            + "\nkafka.bootstrap="
+            + engine.bootstrapServers()
+            + "\npid="
+            + ProcessHandle.current().pid()
+            + "\n";
+    try {
+      Path tmp = Files.writeString(file.resolveSibling("runtime.properties.tmp"), text);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("cannot write {}: {}", file, e.toString());
+    }
+  }
+
+  private <T extends AutoCloseable> T open(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public String kafkaBootstrap() {
+    return engine.bootstrapServers();
+  }
+
+  public HeraldConfig config() {
+    return config;
+  }
+
+  /** Stops HTTP first (no new events), then ingest's producer, the store and the engine. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping {}: {}", resource.getClass().getSimpleName(), e.toString());
+      }
+    }
+    LOG.info("Herald stopped");
+  }
+}

@@ -1,0 +1,72 @@
+package dev.herald.server;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything {@code herald serve} needs, with defaults. Each field is also an environment
+ * variable: HERALD_DATA_DIR, HERALD_HOST, HERALD_PORT, HERALD_FSYNC, HERALD_KAFKA_BOOTSTRAP,
+ * HERALD_STORE_URL, HERALD_BUS_PARTITIONS.
+ *
+ * @param dataDir where the embedded broker and the SQLite store keep their files
+ * @param host the address HTTP binds; only loopback until API keys exist
+ * @param port the HTTP port; 0 picks a free one
+ * @param fsync flush every write of the embedded broker to disk before acknowledging
+ * @param kafkaBootstrap an external Kafka cluster; empty runs the embedded broker
+ * @param storeUrl a PostgreSQL JDBC URL; empty uses SQLite in the data dir
+ * @param busPartitions partitions of each new bus topic
+ */
+public record HeraldConfig(
+    Path dataDir,
+    String host,
+    int port,
+    boolean fsync,
+    Optional<String> kafkaBootstrap,
+    Optional<String> storeUrl,
+    int busPartitions) {
+
+  public static final Path DEFAULT_DATA_DIR = Path.of("herald-data");
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_BUS_PARTITIONS = 4;
+
+  public HeraldConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(host, "host");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host must not be blank");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+    }
+    kafkaBootstrap = kafkaBootstrap.filter(s -> !s.isBlank());
+    storeUrl = storeUrl.filter(s -> !s.isBlank());
+    if (busPartitions < 1 || busPartitions > 1024) {
+      throw new IllegalArgumentException(
+          "busPartitions must be between 1 and 1024, got " + busPartitions);
+    }
+  }
+
+  /** Embedded mode with defaults, data in {@code dataDir}. */
+  public static HeraldConfig embedded(Path dataDir) {
+    return new HeraldConfig(
+        dataDir,
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_BUS_PARTITIONS);
+  }
+
+  public HeraldConfig withPort(int newPort) {
+    return new HeraldConfig(
+        dataDir, host, newPort, fsync, kafkaBootstrap, storeUrl, busPartitions);
+  }
+
+  public HeraldConfig withFsync(boolean newFsync) {
+    return new HeraldConfig(
+        dataDir, host, port, newFsync, kafkaBootstrap, storeUrl, busPartitions);
+  }
+}

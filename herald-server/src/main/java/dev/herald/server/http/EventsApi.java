@@ -1,0 +1,143 @@
+package dev.herald.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.core.event.EventCodec;
+import dev.herald.core.event.EventId;
+import dev.herald.core.json.Json;
+import dev.herald.engine.bus.BusTopics;
+import dev.herald.engine.bus.EventReader;
+import dev.herald.server.ingest.BusDirectory;
+import dev.herald.server.ingest.EntryResult;
+import dev.herald.server.ingest.IngestService;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/** {@code POST /v1/events} and {@code GET /v1/events/{id}}. Stateless; thread-safe. */
+public final class EventsApi {
+  public static final int MAX_ENTRIES = 1000;
+  public static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  private final IngestService ingest;
+  private final EventReader reader;
+  private final BusTopics topics;
+  private final BusDirectory buses;
+  private final Timer latency;
+
+  public EventsApi(
+      IngestService ingest,
+      EventReader reader,
+      BusTopics topics,
+      BusDirectory buses,
+      MeterRegistry metrics) {
+    this.ingest = ingest;
+    this.reader = reader;
+    this.topics = topics;
+    this.buses = buses;
+    this.latency =
+        Timer.builder("herald.ingest.request.latency")
+            .description("Time to answer POST /v1/events, acknowledgement included")
+            .publishPercentileHistogram()
+            .register(metrics);
+  }
+
+  public void register(HttpRouting.Builder routing) {
+    routing.post("/v1/events", this::publish);
+    routing.get("/v1/events/{id}", this::get);
+  }
+
+  private void publish(ServerRequest req, ServerResponse res) {
+    Timer.Sample sample = Timer.start();
+    try {
+      Http.requireJson(req);
+      List<JsonNode> entries = entries(Http.parse(Http.readBody(req, MAX_REQUEST_BYTES)));
+      IngestService.Outcome outcome = ingest.publish(entries);
+      if (outcome.nothingStoredForLackOfEngine()) {
+        res.header("Retry-After", RETRY_AFTER_SECONDS);
+        throw new ApiError(
+            503, "ServiceUnavailable", "the engine is unavailable; no entry was stored");
+      }
+      Http.send(res, 200, render(outcome));
+    } finally {
+      sample.stop(latency);
+    }
+  }
+
+  private static List<JsonNode> entries(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiError.invalidRequest("the body must be a JSON object with 'entries'", null);
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("entries")) {
+        throw ApiError.invalidRequest("unknown field '" + name + "'; expected only 'entries'", name);
+      }
+    }
+    JsonNode entries = body.get("entries");
+    if (entries == null || !entries.isArray()) {
+      throw ApiError.invalidRequest("entries must be an array of entries", "entries");
+    }
+    if (entries.isEmpty()) {
+      throw ApiError.invalidRequest("entries must hold at least one entry", "entries");
+    }
+    if (entries.size() > MAX_ENTRIES) {
+      throw new ApiError(
+          413,
+          "TooManyEntries",
+          "entries holds " + entries.size() + " entries; the limit is " + MAX_ENTRIES,
+          "entries");
+    }
+    List<JsonNode> list = new ArrayList<>(entries.size());
+    entries.forEach(list::add);
+    return list;
+  }
+
+  private static ObjectNode render(IngestService.Outcome outcome) {
+    ObjectNode body = Json.object();
+    body.put("failedEntryCount", outcome.failedCount());
+    ArrayNode results = body.putArray("entries");
+    for (EntryResult result : outcome.results()) {
+      ObjectNode node = results.addObject();
+      switch (result) {
+        case EntryResult.Stored stored -> node.put("eventId", stored.eventId());
+        case EntryResult.Failed failed -> {
+          node.put("errorCode", failed.code());
+          node.put("errorMessage", failed.message());
+          if (!failed.field().isEmpty()) {
+            node.put("field", failed.field());
+          }
+        }
+      }
+    }
+    return body;
+  }
+
+  private void get(ServerRequest req, ServerResponse res) {
+    String text = req.path().pathParameters().get("id");
+    EventId id =
+        EventId.parse(text)
+            .orElseThrow(
+                () ->
+                    new ApiError(
+                        400,
+                        "InvalidField",
+                        "'" + text + "' is not an event id (26 characters of Crockford base32)",
+                        "id"));
+    ApiError notFound = ApiError.notFound("EventNotFound", "no event with id " + text);
+    var bus = buses.byOrdinal(id.busOrdinal()).orElseThrow(() -> notFound);
+    int partitions = topics.partitions(bus.name()).orElseThrow(() -> notFound);
+    var event = reader.read(id, bus.name(), partitions).orElseThrow(() -> notFound);
+    ObjectNode body = Json.object();
+    body.set("event", EventCodec.toJson(event));
+    body.putArray("deliveries");
+    Http.send(res, 200, body);
+  }
+}

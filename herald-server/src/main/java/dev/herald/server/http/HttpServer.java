@@ -1,0 +1,62 @@
+package dev.herald.server.http;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Helidon web server with Herald's routes, its JSON errors for unknown paths and failures, and
+ * no shutdown hook of its own (Herald decides the stop order). Thread-safe.
+ */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final WebServer server;
+
+  private HttpServer(WebServer server) {
+    this.server = server;
+  }
+
+  public static HttpServer start(String host, int port, EventsApi events, dev.herald.server.ops.OpsApi ops) {
+    HttpRouting.Builder routing = HttpRouting.builder();
+    events.register(routing);
+    ops.register(routing);
+    routing.any(
+        (req, res) -> {
+          throw new ApiError(
+              404,
+              "NotFound",
+              "no resource at " + req.prologue().method().text() + " " + req.path().path());
+        });
+    routing.error(ApiError.class, (req, res, e) -> Http.send(res, e.status(), e.toJson()));
+    routing.error(
+        Exception.class,
+        (req, res, e) -> {
+          LOG.error("request {} {} failed", req.prologue().method().text(), req.path().path(), e);
+          Http.send(res, 500, new ApiError(500, "InternalError", "internal error: " + e).toJson());
+        });
+    WebServer server =
+        WebServer.builder()
+            .host(host)
+            .port(port)
+            .shutdownHook(false)
+            .maxPayloadSize(EventsApi.MAX_REQUEST_BYTES * 2)
+            .routing(routing)
+            .build()
+            .start();
+    return new HttpServer(server);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    long started = System.nanoTime();
+    server.stop();
+    LOG.debug("HTTP stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+}

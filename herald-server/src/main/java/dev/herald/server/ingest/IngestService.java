@@ -1,0 +1,238 @@
+package dev.herald.server.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.core.event.EntryCheck;
+import dev.herald.core.event.EntryErrors;
+import dev.herald.core.event.EntryValidator;
+import dev.herald.core.event.EventId;
+import dev.herald.core.event.NewEvent;
+import dev.herald.engine.bus.EventAppender;
+import dev.herald.store.StateStore.Bus;
+import dev.herald.store.StateStore.ClientIdRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates the entries of a publish request, appends the valid ones to their bus topics and
+ * answers per entry, in request order. An entry is answered with an event id only after Kafka
+ * acknowledged it. Thread-safe: holds no per-request state; the appender, the dedupe and the bus
+ * directory are thread-safe.
+ */
+public final class IngestService {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+  /** The largest entry accepted, measured as the bytes stored for it (key and value). */
+  public static final int MAX_ENTRY_BYTES = 1024 * 1024;
+
+  /** What a publish request produced. */
+  public record Outcome(List<EntryResult> results, int stored, boolean engineUnavailable) {
+    public int failedCount() {
+      return results.size() - stored;
+    }
+
+    /** Nothing was stored because the engine (or store) refused: the whole request may retry. */
+    public boolean nothingStoredForLackOfEngine() {
+      return stored == 0 && engineUnavailable;
+    }
+  }
+
+  private final EventAppender appender;
+  private final BusDirectory buses;
+  private final ClientIdDedupe dedupe;
+  private final InstantSource clock;
+  private final MeterRegistry metrics;
+  private final Counter accepted;
+  private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+  public IngestService(
+      EventAppender appender,
+      BusDirectory buses,
+      dev.herald.store.StateStore store,
+      InstantSource clock,
+      MeterRegistry metrics) {
+    this.appender = appender;
+    this.buses = buses;
+    this.dedupe = new ClientIdDedupe(store);
+    this.clock = clock;
+    this.metrics = metrics;
+    this.accepted =
+        Counter.builder("herald.ingest.entries.accepted")
+            .description("Entries stored (or answered as duplicates of stored ones)")
+            .register(metrics);
+  }
+
+  public Outcome publish(List<JsonNode> entries) {
+    Instant now = clock.instant();
+    EntryResult[] results = new EntryResult[entries.size()];
+    List<Pending> pending = new ArrayList<>();
+    Map<String, Integer> firstWithClientId = new HashMap<>();
+    Map<Integer, Integer> sameAs = new HashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      EntryCheck check = EntryValidator.check(entries.get(i), now);
+      switch (check) {
+        case EntryCheck.Invalid invalid ->
+            results[i] = new EntryResult.Failed(invalid.code(), invalid.message(), invalid.field());
+        case EntryCheck.Valid valid -> {
+          NewEvent event = valid.event();
+          Optional<String> clientKey = event.clientId().map(id -> event.bus() + '\u0000' + id);
+          if (clientKey.isPresent() && firstWithClientId.containsKey(clientKey.get())) {
+            sameAs.put(i, firstWithClientId.get(clientKey.get()));
+            continue;
+          }
+          int index = i;
+          clientKey.ifPresent(key -> firstWithClientId.put(key, index));
+          results[i] = prepare(i, event, now, pending);
+        }
+      }
+    }
+    long ingestedAt = now.toEpochMilli();
+    try {
+      for (Pending p : pending) {
+        p.future = appender.append(p.encoded, ingestedAt);
+      }
+      return finish(results, pending, sameAs, now);
+    } finally {
+      for (Pending p : pending) { // a no-op for claims finish() released
+        if (p.claim != null && !p.claim.outcome().isDone()) {
+          dedupe.release(p.claim, Optional.empty());
+        }
+      }
+    }
+  }
+
+  /** Encodes and claims one valid entry; answers at once when it cannot or need not be sent. */
+  private EntryResult prepare(int index, NewEvent event, Instant now, List<Pending> pending) {
+    Optional<Bus> bus = buses.byName(event.bus());
+    if (bus.isEmpty()) {
+      return new EntryResult.Failed(
+          EntryErrors.UNKNOWN_BUS, "bus '" + event.bus() + "' does not exist", "bus");
+    }
+    EventAppender.Encoded encoded = EventAppender.encode(event, bus.get().ordinal());
+    if (encoded.size() > MAX_ENTRY_BYTES) {
+      return new EntryResult.Failed(
+          EntryErrors.ENTRY_TOO_LARGE,
+          "entry is " + encoded.size() + " bytes; the limit is " + MAX_ENTRY_BYTES,
+          "detail");
+    }
+    ClientIdDedupe.Claim.Owned claim = null;
+    if (event.clientId().isPresent()) {
+      try {
+        switch (dedupe.claim(event.bus(), event.clientId().get(), now)) {
+          case ClientIdDedupe.Claim.Duplicate duplicate -> {
+            return new EntryResult.Stored(duplicate.eventId());
+          }
+          case ClientIdDedupe.Claim.Owned owned -> claim = owned;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("cannot check client id {} on bus {}: {}", event.clientId().get(), event.bus(), e);
+        return engineUnavailable("the state store is unavailable; the entry was not stored");
+      }
+    }
+    pending.add(new Pending(index, encoded, claim));
+    return null;
+  }
+
+  /** Waits for the acknowledgements, records client ids, then answers duplicates in the batch. */
+  private Outcome finish(
+      EntryResult[] results, List<Pending> pending, Map<Integer, Integer> sameAs, Instant now) {
+    List<ClientIdRecord> remembered = new ArrayList<>();
+    for (Pending p : pending) {
+      try {
+        String id = p.future.join().toString();
+        results[p.index] = new EntryResult.Stored(id);
+        p.encoded
+            .event()
+            .clientId()
+            .ifPresent(
+                c -> remembered.add(new ClientIdRecord(p.encoded.event().bus(), c, id, now)));
+      } catch (CompletionException e) {
+        LOG.warn("entry not stored on bus {}: {}", p.encoded.event().bus(), e.getCause().toString());
+        results[p.index] = engineUnavailable("the engine did not store the entry: " + reason(e));
+      }
+    }
+    rememberClientIds(remembered);
+    for (Pending p : pending) {
+      if (p.claim != null) {
+        dedupe.release(p.claim, storedId(results[p.index]));
+      }
+    }
+    sameAs.forEach((index, first) -> results[index] = results[first]);
+    return count(List.of(results));
+  }
+
+  private void rememberClientIds(List<ClientIdRecord> records) {
+    try {
+      dedupe.remember(records);
+    } catch (RuntimeException e) {
+      // the events are stored and acknowledged; only the dedupe window is lost for these ids
+      LOG.error("stored {} events but could not record their client ids: {}", records.size(), e);
+    }
+  }
+
+  private Outcome count(List<EntryResult> results) {
+    int stored = 0;
+    boolean engineUnavailable = false;
+    for (EntryResult result : results) {
+      switch (result) {
+        case EntryResult.Stored s -> stored++;
+        case EntryResult.Failed f -> {
+          engineUnavailable |= f.code().equals(EntryErrors.ENGINE_UNAVAILABLE);
+          rejected
+              .computeIfAbsent(
+                  f.code(),
+                  code ->
+                      Counter.builder("herald.ingest.entries.rejected")
+                          .description("Entries not stored, by entry error code")
+                          .tag("code", code)
+                          .register(metrics))
+              .increment();
+        }
+      }
+    }
+    accepted.increment(stored);
+    return new Outcome(results, stored, engineUnavailable);
+  }
+
+  /** Drops client ids older than the dedupe window; returns how many. */
+  public int purgeExpiredClientIds() {
+    return dedupe.purgeExpired(clock.instant());
+  }
+
+  private static Optional<String> storedId(EntryResult result) {
+    return result instanceof EntryResult.Stored s ? Optional.of(s.eventId()) : Optional.empty();
+  }
+
+  private static EntryResult.Failed engineUnavailable(String message) {
+    return new EntryResult.Failed(EntryErrors.ENGINE_UNAVAILABLE, message, "");
+  }
+
+  private static String reason(CompletionException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+
+  private static final class Pending {
+    final int index;
+    final EventAppender.Encoded encoded;
+    final ClientIdDedupe.Claim.Owned claim;
+    CompletableFuture<EventId> future;
+
+    Pending(int index, EventAppender.Encoded encoded, ClientIdDedupe.Claim.Owned claim) {
+      this.index = index;
+      this.encoded = encoded;
+      this.claim = claim;
+    }
+  }
+}
