@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Herald implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Herald.class);
+
   /** The broker limit Herald needs: the largest entry plus room for the record's framing. */
   static final int REQUIRED_MESSAGE_BYTES = IngestService.MAX_ENTRY_BYTES + 64 * 1024;
 
@@ -79,27 +80,37 @@ public final class Herald implements AutoCloseable {
     InstantSource clock = InstantSource.system();
     // the broker and the store start in parallel: together they are most of the start time
     CompletableFuture<Engine> engineStart =
-        CompletableFuture.supplyAsync(this::startEngine, Executors.newVirtualThreadPerTaskExecutor());
+        CompletableFuture.supplyAsync(
+            this::startEngine, Executors.newVirtualThreadPerTaskExecutor());
     StateStore store = open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl())));
     engine = open(join(engineStart));
     BusTopics topics =
-        open(new BusTopics(engine.bootstrapServers(), engine.maxMessageBytes(), config.busPartitions()));
+        open(
+            new BusTopics(
+                engine.bootstrapServers(), engine.maxMessageBytes(), config.busPartitions()));
     store.ensureBus(EntryValidator.DEFAULT_BUS, "The default bus");
     store.buses().forEach(bus -> topics.ensure(bus.name(), bus.archiveRetentionDays()));
     BusDirectory buses = new BusDirectory(store, clock);
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(metrics);
-    EventAppender appender = open(new EventAppender(engine.bootstrapServers(), engine.maxMessageBytes()));
+    EventAppender appender =
+        open(new EventAppender(engine.bootstrapServers(), engine.maxMessageBytes()));
     open(new KafkaClientMetrics(appender.producer())).bindTo(metrics);
-    EventReader reader = open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));
+    EventReader reader =
+        open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));
     IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
     schedulePurge(ingest);
 
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
-            .check("store", () -> { store.checkWritable(); return null; });
+            .check(
+                "store",
+                () -> {
+                  store.checkWritable();
+                  return null;
+                });
     http =
         open(
             HttpServer.start(
@@ -125,7 +136,8 @@ public final class Herald implements AutoCloseable {
         .orElseGet(
             () ->
                 Engine.embedded(
-                    new EmbeddedConfig(config.dataDir(), config.fsync(), REQUIRED_MESSAGE_BYTES + 1024 * 1024)));
+                    new EmbeddedConfig(
+                        config.dataDir(), config.fsync(), REQUIRED_MESSAGE_BYTES + 1024 * 1024)));
   }
 
   private String engineProblem(BusTopics topics) {
@@ -137,7 +149,8 @@ public final class Herald implements AutoCloseable {
 
   private void schedulePurge(IngestService ingest) {
     ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("herald-purge").daemon().factory());
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("herald-purge").daemon().factory());
     resources.push(scheduler::shutdownNow);
     scheduler.scheduleWithFixedDelay(
         () -> {

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything {@code herald serve} needs, with defaults. Each field is also an environment
- * variable: HERALD_DATA_DIR, HERALD_HOST, HERALD_PORT, HERALD_FSYNC, HERALD_KAFKA_BOOTSTRAP,
+ * Everything {@code herald serve} needs, with defaults. Each field is also an environment variable:
+ * HERALD_DATA_DIR, HERALD_HOST, HERALD_PORT, HERALD_FSYNC, HERALD_KAFKA_BOOTSTRAP,
  * HERALD_STORE_URL, HERALD_BUS_PARTITIONS.
  *
  * @param dataDir where the embedded broker and the SQLite store keep their files
@@ -61,12 +61,10 @@ public record HeraldConfig(
   }
 
   public HeraldConfig withPort(int newPort) {
-    return new HeraldConfig(
-        dataDir, host, newPort, fsync, kafkaBootstrap, storeUrl, busPartitions);
+    return new HeraldConfig(dataDir, host, newPort, fsync, kafkaBootstrap, storeUrl, busPartitions);
   }
 
   public HeraldConfig withFsync(boolean newFsync) {
-    return new HeraldConfig(
-        dataDir, host, port, newFsync, kafkaBootstrap, storeUrl, busPartitions);
+    return new HeraldConfig(dataDir, host, port, newFsync, kafkaBootstrap, storeUrl, busPartitions);
   }
 }

@@ -12,10 +12,11 @@ import java.util.Optional;
  * <p><b>Thread safety.</b> Every method is blocking and safe to call from any number of threads,
  * virtual threads included. With SQLite, the calling thread never runs native code itself: writes
  * are handed to one platform writer thread that owns the only write connection and commits queued
- * writes in batches, one transaction per batch; reads are handed to a small pool of platform threads
- * that each own a read connection. The caller waits for the result; a write has returned only once
- * its transaction committed, and a read that starts after a write returned sees that write. With
- * PostgreSQL, the calling thread borrows a pooled connection and each call is one transaction.
+ * writes in batches, one transaction per batch; reads are handed to a small pool of platform
+ * threads that each own a read connection. The caller waits for the result; a write has returned
+ * only once its transaction committed, and a read that starts after a write returned sees that
+ * write. With PostgreSQL, the calling thread borrows a pooled connection and each call is one
+ * transaction.
  *
  * <p><b>Errors.</b> A call the database could not serve throws {@link StoreUnavailableException}
  * (its cause is the {@link java.sql.SQLException}); a call after {@link #close()} throws {@link

@@ -1,7 +1,11 @@
 package dev.herald.store;
 
-/** The store was closed, or is closing, and takes no more calls. Retrying the call will not help. */
-public final class StoreClosedException extends StoreUnavailableException {
+import dev.herald.api.PermanentException;
+
+/**
+ * The store was closed, or is closing, and takes no more calls. Retrying the call will not help.
+ */
+public final class StoreClosedException extends PermanentException {
   private static final long serialVersionUID = 1L;
 
   public StoreClosedException(String message) {

@@ -9,8 +9,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code dataDir}: Herald's data directory. With no {@code url}, the store is the SQLite file
  *       {@code <dataDir>/herald.db} (the directory is created when missing).
- *   <li>{@code url}: a PostgreSQL JDBC url ({@code jdbc:postgresql://host:5432/herald?user=...}) for
- *       cluster mode, where several Herald instances share one store. Empty for SQLite.
+ *   <li>{@code url}: a PostgreSQL JDBC url ({@code jdbc:postgresql://host:5432/herald?user=...})
+ *       for cluster mode, where several Herald instances share one store. Empty for SQLite.
  * </ul>
  *
  * <p>{@link #toString()} leaves out the url's query string, where credentials usually sit.

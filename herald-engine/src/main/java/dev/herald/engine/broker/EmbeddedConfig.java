@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * Configuration of the embedded single-node Kafka broker.
  *
- * @param dataDir Herald's data directory; Kafka keeps everything under {@code dataDir/kafka}
- *     (its logs in {@code kafka/logs}, the cluster id in {@code kafka/cluster.id}, the current
- *     address in {@code kafka/bootstrap}). Required; made absolute.
+ * @param dataDir Herald's data directory; Kafka keeps everything under {@code dataDir/kafka} (its
+ *     logs in {@code kafka/logs}, the cluster id in {@code kafka/cluster.id}, the current address
+ *     in {@code kafka/bootstrap}). Required; made absolute.
  * @param fsync when true the broker forces every append to disk before acknowledging it ({@code
  *     log.flush.interval.messages=1}): acknowledged events then survive a power cut, not only a
  *     process crash, at the cost of one fsync per produce batch and partition, which lowers

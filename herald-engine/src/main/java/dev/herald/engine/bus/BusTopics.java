@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates and describes the bus topics ({@code herald.bus.<bus>}). Thread-safe: the Admin client
- * is thread-safe and the partition-count cache is a concurrent map.
+ * Creates and describes the bus topics ({@code herald.bus.<bus>}). Thread-safe: the Admin client is
+ * thread-safe and the partition-count cache is a concurrent map.
  */
 public final class BusTopics implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BusTopics.class);
@@ -35,8 +35,10 @@ public final class BusTopics implements AutoCloseable {
     this.admin =
         Admin.create(
             Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "herald-admin"));
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "herald-admin"));
     this.maxMessageBytes = maxMessageBytes;
     this.partitions = partitions;
   }

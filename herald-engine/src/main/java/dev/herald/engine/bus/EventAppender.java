@@ -54,8 +54,8 @@ public final class EventAppender implements AutoCloseable {
   }
 
   /**
-   * Appends one event; the future completes with its id after the acknowledgement, or
-   * exceptionally when it was not stored. {@code ingestedAtMillis} becomes the record timestamp.
+   * Appends one event; the future completes with its id after the acknowledgement, or exceptionally
+   * when it was not stored. {@code ingestedAtMillis} becomes the record timestamp.
    */
   public CompletableFuture<EventId> append(Encoded encoded, long ingestedAtMillis) {
     CompletableFuture<EventId> result = new CompletableFuture<>();

@@ -49,8 +49,8 @@ public final class EventReader implements AutoCloseable {
   }
 
   /**
-   * The event with this id on this bus, or empty when there is none (never written, past the
-   * bus's retention, or an id whose time does not match the record at its offset).
+   * The event with this id on this bus, or empty when there is none (never written, past the bus's
+   * retention, or an id whose time does not match the record at its offset).
    */
   public Optional<PublishedEvent> read(EventId id, String bus, int partitions) {
     if (id.partition() >= partitions) {
@@ -64,8 +64,7 @@ public final class EventReader implements AutoCloseable {
     }
   }
 
-  private static Optional<byte[]> find(
-      Consumer<byte[], byte[]> consumer, EventId id, String bus) {
+  private static Optional<byte[]> find(Consumer<byte[], byte[]> consumer, EventId id, String bus) {
     TopicPartition tp = new TopicPartition(BusTopics.topicOf(bus), id.partition());
     consumer.assign(List.of(tp));
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(List.of(tp));

@@ -78,7 +78,8 @@ public final class EventsApi {
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!name.equals("entries")) {
-        throw ApiError.invalidRequest("unknown field '" + name + "'; expected only 'entries'", name);
+        throw ApiError.invalidRequest(
+            "unknown field '" + name + "'; expected only 'entries'", name);
       }
     }
     JsonNode entries = body.get("entries");

@@ -20,7 +20,11 @@ public final class Http {
   /** Rejects a request whose content type is not JSON with 415. */
   public static void requireJson(ServerRequest req) {
     String type =
-        req.headers().contentType().map(t -> t.mediaType().text()).orElse("").toLowerCase(Locale.ROOT);
+        req.headers()
+            .contentType()
+            .map(t -> t.mediaType().text())
+            .orElse("")
+            .toLowerCase(Locale.ROOT);
     if (!type.equals("application/json") && !type.endsWith("+json")) {
       throw new ApiError(
           415,
@@ -64,7 +68,9 @@ public final class Http {
       var where = e.getLocation();
       throw ApiError.invalidJson(
           "malformed JSON"
-              + (where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
+              + (where == null
+                  ? ""
+                  : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
               + ": "
               + e.getOriginalMessage());
     } catch (IOException e) {

@@ -19,7 +19,8 @@ public final class HttpServer implements AutoCloseable {
     this.server = server;
   }
 
-  public static HttpServer start(String host, int port, EventsApi events, dev.herald.server.ops.OpsApi ops) {
+  public static HttpServer start(
+      String host, int port, EventsApi events, dev.herald.server.ops.OpsApi ops) {
     HttpRouting.Builder routing = HttpRouting.builder();
     events.register(routing);
     ops.register(routing);

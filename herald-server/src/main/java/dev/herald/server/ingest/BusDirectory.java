@@ -1,7 +1,7 @@
 package dev.herald.server.ingest;
 
+import dev.herald.store.Bus;
 import dev.herald.store.StateStore;
-import dev.herald.store.StateStore.Bus;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;

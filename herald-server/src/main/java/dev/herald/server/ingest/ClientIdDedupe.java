@@ -1,7 +1,7 @@
 package dev.herald.server.ingest;
 
+import dev.herald.store.ClientIdRecord;
 import dev.herald.store.StateStore;
-import dev.herald.store.StateStore.ClientIdRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -7,12 +7,13 @@ import dev.herald.core.event.EntryValidator;
 import dev.herald.core.event.EventId;
 import dev.herald.core.event.NewEvent;
 import dev.herald.engine.bus.EventAppender;
-import dev.herald.store.StateStore.Bus;
-import dev.herald.store.StateStore.ClientIdRecord;
+import dev.herald.store.Bus;
+import dev.herald.store.ClientIdRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class IngestService {
   }
 
   public Outcome publish(List<JsonNode> entries) {
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // the precision of ingestedAt
     EntryResult[] results = new EntryResult[entries.size()];
     List<Pending> pending = new ArrayList<>();
     Map<String, Integer> firstWithClientId = new HashMap<>();
@@ -158,7 +159,8 @@ public final class IngestService {
             .ifPresent(
                 c -> remembered.add(new ClientIdRecord(p.encoded.event().bus(), c, id, now)));
       } catch (CompletionException e) {
-        LOG.warn("entry not stored on bus {}: {}", p.encoded.event().bus(), e.getCause().toString());
+        LOG.warn(
+            "entry not stored on bus {}: {}", p.encoded.event().bus(), e.getCause().toString());
         results[p.index] = engineUnavailable("the engine did not store the entry: " + reason(e));
       }
     }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Whether this instance can accept writes: every named check passes. Results are cached for
- * {@link #CACHE_MILLIS} so that a probe storm costs the engine and store one check a second.
- * Thread-safe: the cached result is an immutable map behind a volatile field.
+ * Whether this instance can accept writes: every named check passes. Results are cached for {@link
+ * #CACHE_MILLIS} so that a probe storm costs the engine and store one check a second. Thread-safe:
+ * the cached result is an immutable map behind a volatile field.
  */
 public final class Readiness {
   static final long CACHE_MILLIS = 1000;
@@ -17,8 +17,8 @@ public final class Readiness {
   private final Map<String, Supplier<String>> checks = new LinkedHashMap<>();
 
   private final InstantSource clock;
-  private volatile Map<String, String> last = Map.of();
-  private volatile long checkedAt = Long.MIN_VALUE;
+  private Map<String, String> last; // null until the first check
+  private long checkedAt;
 
   public Readiness(InstantSource clock) {
     this.clock = clock;
@@ -32,17 +32,13 @@ public final class Readiness {
   /** Each check's problem, by name; "ok" for the healthy ones. */
   public synchronized Map<String, String> status() {
     long now = clock.millis();
-    if (now - checkedAt >= CACHE_MILLIS) {
+    if (last == null || now - checkedAt >= CACHE_MILLIS) {
       Map<String, String> result = new LinkedHashMap<>();
       checks.forEach((name, check) -> result.put(name, run(check)));
       last = Map.copyOf(result);
       checkedAt = now;
     }
     return last;
-  }
-
-  public boolean ready() {
-    return status().values().stream().allMatch("ok"::equals);
   }
 
   private static String run(Supplier<String> check) {

@@ -1,0 +1,44 @@
+package dev.herald.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code herald} command. */
+@Command(
+    name = "herald",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Herald: publish domain events, route them by content, deliver them reliably.",
+    subcommands = {ServeCommand.class, PublishCommand.class, EventsCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (for tests). */
+  public static int run(String... args) {
+    return new CommandLine(new Main())
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              cmd.getErr().println("herald: " + e.getMessage());
+              return 1;
+            })
+        .execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"herald " + (version == null ? "development build" : version)};
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.herald.cli;
+
+import dev.herald.server.Herald;
+import dev.herald.server.HeraldConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code herald serve}: runs Herald until stopped (SIGTERM or Ctrl-C). */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run Herald: the embedded broker and store unless pointed at a cluster.")
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:HERALD_DATA_DIR:-herald-data}",
+      description =
+          "Where the embedded broker and store keep data (HERALD_DATA_DIR). Default: ${DEFAULT-VALUE}")
+  Path dataDir;
+
+  @Option(
+      names = "--host",
+      defaultValue = "${env:HERALD_HOST:-127.0.0.1}",
+      description = "Address to bind (HERALD_HOST). Default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:HERALD_PORT:-8080}",
+      description = "HTTP port, 0 for any free port (HERALD_PORT). Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(
+      names = "--fsync",
+      defaultValue = "${env:HERALD_FSYNC:-false}",
+      description =
+          "Flush every write of the embedded broker to disk before acknowledging (HERALD_FSYNC).")
+  boolean fsync;
+
+  @Option(
+      names = "--kafka-bootstrap",
+      defaultValue = "${env:HERALD_KAFKA_BOOTSTRAP}",
+      description =
+          "Use this Kafka cluster instead of the embedded broker (HERALD_KAFKA_BOOTSTRAP).")
+  String kafkaBootstrap;
+
+  @Option(
+      names = "--store-url",
+      defaultValue = "${env:HERALD_STORE_URL}",
+      description = "PostgreSQL JDBC URL for the state store instead of SQLite (HERALD_STORE_URL).")
+  String storeUrl;
+
+  @Option(
+      names = "--bus-partitions",
+      defaultValue = "${env:HERALD_BUS_PARTITIONS:-4}",
+      description =
+          "Partitions of each new bus topic (HERALD_BUS_PARTITIONS). Default: ${DEFAULT-VALUE}")
+  int busPartitions;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    HeraldConfig config =
+        new HeraldConfig(
+            dataDir,
+            host,
+            port,
+            fsync,
+            Optional.ofNullable(kafkaBootstrap),
+            Optional.ofNullable(storeUrl),
+            busPartitions);
+    Herald herald = Herald.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  herald.close();
+                  stopped.countDown();
+                },
+                "herald-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

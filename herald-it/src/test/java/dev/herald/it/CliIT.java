@@ -1,0 +1,132 @@
+package dev.herald.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The herald command as a user runs it, against a running Herald. */
+class CliIT {
+  private static Path dir;
+  private static HeraldProcess herald;
+
+  @BeforeAll
+  static void start() throws IOException {
+    dir = Files.createTempDirectory("herald-cli-it");
+    herald = HeraldProcess.start(dir.resolve("data"));
+    herald.awaitReady(Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stop() {
+    herald.close();
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  static Run herald(String... args) throws Exception {
+    Process process =
+        new ProcessBuilder(HeraldProcess.javaCommand(args))
+            .redirectError(ProcessBuilder.Redirect.PIPE)
+            .start();
+    byte[] out = process.getInputStream().readAllBytes();
+    byte[] err = process.getErrorStream().readAllBytes();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(
+        process.exitValue(),
+        new String(out, StandardCharsets.UTF_8).trim(),
+        new String(err, StandardCharsets.UTF_8).trim());
+  }
+
+  @Test
+  void helpListsTheCommands() throws Exception {
+    Run help = herald("--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("serve", "publish", "events");
+    assertThat(herald("serve", "--help").out())
+        .contains("--data-dir", "--port", "--fsync", "HERALD_KAFKA_BOOTSTRAP");
+  }
+
+  @Test
+  void publishPrintsTheEventIdAndEventsGetPrintsTheEvent() throws Exception {
+    Run publish =
+        herald(
+            "publish",
+            "--url",
+            herald.url(),
+            "--source",
+            "shop.orders",
+            "--detail-type",
+            "OrderPlaced",
+            "--detail",
+            "{\"orderId\":\"o-9\"}",
+            "--ordering-key",
+            "o-9");
+    assertThat(publish.exit()).as(publish.err()).isZero();
+    assertThat(publish.out()).matches("[0-9A-Z]{26}");
+
+    Run get = herald("events", "get", "--url", herald.url(), publish.out());
+    assertThat(get.exit()).as(get.err()).isZero();
+    var json = HeraldProcess.JSON.readTree(get.out());
+    assertThat(json.at("/event/detail/orderId").asText()).isEqualTo("o-9");
+    assertThat(json.at("/event/orderingKey").asText()).isEqualTo("o-9");
+    assertThat(json.get("deliveries").isArray()).isTrue();
+  }
+
+  @Test
+  void publishReportsAnInvalidEntryAndFailsClearly() throws Exception {
+    Run bad =
+        herald(
+            "publish",
+            "--url",
+            herald.url(),
+            "--source",
+            "s",
+            "--detail-type",
+            "T",
+            "--detail",
+            "[1]");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("InvalidField", "detail");
+
+    Run missing = herald("events", "get", "--url", herald.url(), "0000000000000000000000000Z");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("no event");
+  }
+
+  @Test
+  void orderingKeyIsTheKafkaKeyAndKeepsPublishOrder() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      var answer =
+          herald.post(
+              "/v1/events",
+              "{\"entries\":[{\"source\":\"s\",\"detailType\":\"Seq\",\"orderingKey\":\"cust-42\",\"detail\":{\"seq\":"
+                  + i
+                  + "}}]}");
+      ids.add(HeraldProcess.json(answer).at("/entries/0/eventId").asText());
+    }
+    List<ConsumerRecord<byte[], byte[]>> records =
+        BusTopicReader.readAll(
+            herald.runtime().getProperty("kafka.bootstrap"), "herald.bus.default");
+    List<Integer> sequence = new ArrayList<>();
+    for (var record : records) {
+      if (record.key() != null
+          && new String(record.key(), StandardCharsets.UTF_8).equals("cust-42")) {
+        sequence.add(HeraldProcess.JSON.readTree(record.value()).at("/detail/seq").asInt());
+      }
+    }
+    assertThat(sequence)
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+  }
+}

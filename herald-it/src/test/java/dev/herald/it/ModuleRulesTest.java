@@ -1,0 +1,122 @@
+package dev.herald.it;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module rules of ARCHITECTURE.md: dependencies point one way; libraries stay in their module.
+ */
+class ModuleRulesTest {
+  private static final JavaClasses HERALD =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.herald");
+
+  @Test
+  void coreImportsNoFrameworkKafkaOrJdbc() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.herald.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.kafka..",
+            "java.sql..",
+            "io.helidon..",
+            "dev.herald.engine..",
+            "dev.herald.store..",
+            "dev.herald.server..",
+            "dev.herald.cli..")
+        .check(HERALD);
+  }
+
+  @Test
+  void apiDependsOnNoOtherModule() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.herald.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.herald.core..",
+            "dev.herald.engine..",
+            "dev.herald.store..",
+            "dev.herald.server..",
+            "dev.herald.cli..",
+            "dev.herald.client..")
+        .check(HERALD);
+  }
+
+  @Test
+  void onlyTheEngineImportsKafka() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.engine..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.kafka..")
+        .check(HERALD);
+  }
+
+  @Test
+  void onlyTheServerImportsTheHttpFramework() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.helidon..")
+        .check(HERALD);
+  }
+
+  @Test
+  void engineAndStoreDoNotKnowEachOtherOrTheServer() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.herald.engine..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.herald.store..", "dev.herald.server..", "dev.herald.cli..")
+        .check(HERALD);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.herald.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.herald.engine..", "dev.herald.server..", "dev.herald.cli..")
+        .check(HERALD);
+  }
+
+  @Test
+  void onlyTheCliUsesTheServerAndNothingUsesTheCli() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.herald.server..", "dev.herald.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.herald.server..")
+        .check(HERALD);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.herald.cli..")
+        .check(HERALD);
+  }
+
+  @Test
+  void internalPackagesStayInsideTheirModule() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.herald.store.internal..")
+        .check(HERALD);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.herald.store.internal;
+
+import java.sql.SQLException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** Classifies SQL errors of both databases by code, never by message. Stateless. */
+final class SqlErrors {
+  private static final String POSTGRES_UNIQUE_VIOLATION = "23505";
+
+  private SqlErrors() {}
+
+  /** True when {@code error} (or an exception it chains) is a unique or primary key violation. */
+  static boolean isUniqueViolation(SQLException error) {
+    for (SQLException e = error; e != null; e = e.getNextException()) {
+      if (POSTGRES_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        return true;
+      }
+      if (e instanceof SQLiteException sqlite
+          && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+              || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
