@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Run Herald: the embedded broker and store unless pointed at a cluster.")
+    description = "Run Herald: the embedded broker and store unless pointed at a cluster.",
+    footer = {
+      "",
+      "HERALD_SECRET_KEY (environment only): base64 of 32 random bytes that encrypt stored secrets;",
+      "required with --store-url, else a key file is kept in the data dir."
+    })
 final class ServeCommand implements Callable<Integer> {
 
   @Option(
@@ -75,7 +80,8 @@ final class ServeCommand implements Callable<Integer> {
             fsync,
             Optional.ofNullable(kafkaBootstrap),
             Optional.ofNullable(storeUrl),
-            busPartitions);
+            busPartitions,
+            Optional.ofNullable(System.getenv("HERALD_SECRET_KEY")));
     Herald herald = Herald.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

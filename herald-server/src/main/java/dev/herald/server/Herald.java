@@ -3,9 +3,17 @@ package dev.herald.server;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.engine.broker.EmbeddedConfig;
 import dev.herald.engine.broker.Engine;
-import dev.herald.engine.bus.BusTopics;
 import dev.herald.engine.bus.EventAppender;
 import dev.herald.engine.bus.EventReader;
+import dev.herald.engine.config.ConfigFeed;
+import dev.herald.engine.router.RouterSettings;
+import dev.herald.engine.router.Routers;
+import dev.herald.engine.topic.Topics;
+import dev.herald.server.config.ConfigApplier;
+import dev.herald.server.config.ConfigService;
+import dev.herald.server.config.RoutingTables;
+import dev.herald.server.config.StoreRouteSink;
+import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.ingest.BusDirectory;
@@ -33,6 +41,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -78,18 +87,22 @@ public final class Herald implements AutoCloseable {
     requireLoopback(config.host());
     createDataDir();
     InstantSource clock = InstantSource.system();
+    String instanceId = UUID.randomUUID().toString();
     // the broker and the store start in parallel: together they are most of the start time
     CompletableFuture<Engine> engineStart =
         CompletableFuture.supplyAsync(
             this::startEngine, Executors.newVirtualThreadPerTaskExecutor());
-    StateStore store = open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl())));
-    engine = open(join(engineStart));
-    BusTopics topics =
+    StateStore store =
         open(
-            new BusTopics(
+            StateStore.open(
+                new StoreConfig(config.dataDir(), config.storeUrl(), SecretKeys.load(config))));
+    engine = open(join(engineStart));
+    Topics topics =
+        open(
+            new Topics(
                 engine.bootstrapServers(), engine.maxMessageBytes(), config.busPartitions()));
+    topics.ensureConfigChanges();
     store.ensureBus(EntryValidator.DEFAULT_BUS, "The default bus");
-    store.buses().forEach(bus -> topics.ensure(bus.name(), bus.archiveRetentionDays()));
     BusDirectory buses = new BusDirectory(store, clock);
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -101,6 +114,21 @@ public final class Herald implements AutoCloseable {
         open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));
     IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
     schedulePurge(ingest);
+
+    RoutingTables tables = new RoutingTables(store);
+    Routers routers =
+        open(
+            new Routers(
+                RouterSettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes()),
+                tables::get,
+                new StoreRouteSink(store),
+                clock,
+                metrics));
+    ConfigApplier applier =
+        new ConfigApplier(store, buses, tables, topics, routers, clock, instanceId, metrics);
+    applier.applyAll();
+    ConfigFeed feed = open(new ConfigFeed(engine.bootstrapServers(), instanceId, applier::apply));
+    ConfigService configService = new ConfigService(store, feed, applier, clock, instanceId);
 
     Readiness readiness =
         new Readiness(clock)
@@ -116,8 +144,9 @@ public final class Herald implements AutoCloseable {
             HttpServer.start(
                 config.host(),
                 config.port(),
-                new EventsApi(ingest, reader, topics, buses, metrics),
-                new OpsApi(readiness, metrics)));
+                new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
+                new AdminApi(configService, store)::register,
+                new OpsApi(readiness, metrics)::register));
     writeRuntimeFile();
     LOG.info(
         "Herald ready on http://{}:{} ({} engine at {}, {} store) in {} ms",
@@ -140,7 +169,7 @@ public final class Herald implements AutoCloseable {
                         config.dataDir(), config.fsync(), REQUIRED_MESSAGE_BYTES + 1024 * 1024)));
   }
 
-  private String engineProblem(BusTopics topics) {
+  private String engineProblem(Topics topics) {
     if (!engine.isHealthy()) {
       return "engine unhealthy: " + engine.fault().orElse("unknown fault");
     }

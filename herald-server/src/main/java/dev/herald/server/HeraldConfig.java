@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Everything {@code herald serve} needs, with defaults. Each field is also an environment variable:
  * HERALD_DATA_DIR, HERALD_HOST, HERALD_PORT, HERALD_FSYNC, HERALD_KAFKA_BOOTSTRAP,
- * HERALD_STORE_URL, HERALD_BUS_PARTITIONS.
+ * HERALD_STORE_URL, HERALD_BUS_PARTITIONS, HERALD_SECRET_KEY.
  *
  * @param dataDir where the embedded broker and the SQLite store keep their files
  * @param host the address HTTP binds; only loopback until API keys exist
@@ -15,7 +15,9 @@ import java.util.Optional;
  * @param fsync flush every write of the embedded broker to disk before acknowledging
  * @param kafkaBootstrap an external Kafka cluster; empty runs the embedded broker
  * @param storeUrl a PostgreSQL JDBC URL; empty uses SQLite in the data dir
- * @param busPartitions partitions of each new bus topic
+ * @param busPartitions partitions of each new bus and target topic
+ * @param secretKey the base64 AES-256 key that encrypts stored secrets; empty keeps one in the data
+ *     dir ({@code secret.key}), which only works for a single instance
  */
 public record HeraldConfig(
     Path dataDir,
@@ -24,7 +26,8 @@ public record HeraldConfig(
     boolean fsync,
     Optional<String> kafkaBootstrap,
     Optional<String> storeUrl,
-    int busPartitions) {
+    int busPartitions,
+    Optional<String> secretKey) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("herald-data");
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -42,6 +45,12 @@ public record HeraldConfig(
     }
     kafkaBootstrap = kafkaBootstrap.filter(s -> !s.isBlank());
     storeUrl = storeUrl.filter(s -> !s.isBlank());
+    secretKey = secretKey.filter(s -> !s.isBlank());
+    if (storeUrl.isPresent() && secretKey.isEmpty()) {
+      throw new IllegalArgumentException(
+          "with a shared store (HERALD_STORE_URL) every instance needs the same HERALD_SECRET_KEY"
+              + " (32 random bytes in base64, e.g. from: openssl rand -base64 32)");
+    }
     if (busPartitions < 1 || busPartitions > 1024) {
       throw new IllegalArgumentException(
           "busPartitions must be between 1 and 1024, got " + busPartitions);
@@ -57,14 +66,17 @@ public record HeraldConfig(
         false,
         Optional.empty(),
         Optional.empty(),
-        DEFAULT_BUS_PARTITIONS);
+        DEFAULT_BUS_PARTITIONS,
+        Optional.empty());
   }
 
   public HeraldConfig withPort(int newPort) {
-    return new HeraldConfig(dataDir, host, newPort, fsync, kafkaBootstrap, storeUrl, busPartitions);
+    return new HeraldConfig(
+        dataDir, host, newPort, fsync, kafkaBootstrap, storeUrl, busPartitions, secretKey);
   }
 
   public HeraldConfig withFsync(boolean newFsync) {
-    return new HeraldConfig(dataDir, host, port, newFsync, kafkaBootstrap, storeUrl, busPartitions);
+    return new HeraldConfig(
+        dataDir, host, port, newFsync, kafkaBootstrap, storeUrl, busPartitions, secretKey);
   }
 }

@@ -38,7 +38,8 @@ class RestartTest {
             false,
             Optional.of(broker.bootstrapServers()),
             Optional.empty(),
-            2);
+            2,
+            Optional.empty());
     try (Herald herald = Herald.start(config)) {
       String ok = "{'entries':[{'source':'s','detailType':'T','detail':{}}]}";
       assertThat(postJson(herald, ok).status()).isEqualTo(200);

@@ -57,6 +57,29 @@ final class TestHerald {
     return post(herald, "/v1/events", "application/json", json.replace('\'', '"').getBytes());
   }
 
+  static Answer put(Herald herald, String path, String json, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(herald, path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json.replace('\'', '"')));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.build());
+  }
+
+  static Answer delete(Herald herald, String path, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(herald, path)).DELETE();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.build());
+  }
+
+  static Answer postJson(Herald herald, String path, String json) {
+    return post(herald, path, "application/json", json.replace('\'', '"').getBytes());
+  }
+
   static Answer get(Herald herald, String path) {
     return send(HttpRequest.newBuilder(uri(herald, path)).GET().build());
   }

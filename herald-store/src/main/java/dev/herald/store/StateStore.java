@@ -1,13 +1,20 @@
 package dev.herald.store;
 
+import dev.herald.core.config.BusSpecs;
+import dev.herald.core.config.ConfigException;
+import dev.herald.core.config.Page;
+import dev.herald.core.config.RuleSpec;
+import dev.herald.core.config.TargetSpec;
 import dev.herald.store.internal.StoreFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Herald's state store: low-volume, random-access state (buses now; rules, targets, retries, dead
- * letters, the journal and more later) in SQLite (embedded mode) or PostgreSQL (cluster mode).
+ * Herald's state store: low-volume, random-access state (buses, targets, rules, routings, dead
+ * letters now; retries, the journal and more later) in SQLite (embedded mode) or PostgreSQL
+ * (cluster mode).
  *
  * <p><b>Thread safety.</b> Every method is blocking and safe to call from any number of threads,
  * virtual threads included. With SQLite, the calling thread never runs native code itself: writes
@@ -22,6 +29,25 @@ import java.util.Optional;
  * (its cause is the {@link java.sql.SQLException}); a call after {@link #close()} throws {@link
  * StoreClosedException}. Invalid arguments throw {@link IllegalArgumentException} or {@link
  * NullPointerException}.
+ *
+ * <p><b>Configuration objects</b> (buses, targets, rules) carry a version: 1 when created, plus 1
+ * on every successful put. A put or delete given {@code ifMatch} acts only when the stored version
+ * equals it, a missing object counting as version 0; otherwise it throws {@link
+ * ConfigException.VersionMismatch} and changes nothing. The references between them are foreign
+ * keys of the database: a rule names only existing targets, a target named by a rule and a bus that
+ * has rules cannot be deleted. Refusals throw the {@link ConfigException} that the admin API
+ * answers with (404 {@link ConfigException.NotFound}, 409 {@link ConfigException.Conflict}, 412
+ * {@link ConfigException.VersionMismatch}); names in them are sorted.
+ *
+ * <p><b>Lists</b> come in pages ordered by name (dead letters by id), byte by byte on both
+ * databases. {@code after} is the name (or id) to resume after, as {@link Page#nameAfter} decodes
+ * it from the API's cursor; empty for the first page. {@link Page#next()} is the cursor of the next
+ * page ({@link Page#cursorAfter} of the last item), empty on the last page. {@code limit} is 1 to
+ * {@link Page#MAX_LIMIT}.
+ *
+ * <p><b>Secrets</b> of targets are stored only sealed with the key of {@link StoreConfig#secrets()}
+ * and come back in clear from reads; mask them before showing them. A target whose secrets were
+ * sealed with another key fails to read with {@link UnreadableSecretsException}.
  *
  * <p>Open one with {@link #open(StoreConfig)}; it applies pending schema migrations before it
  * returns.
@@ -59,6 +85,125 @@ public interface StateStore extends AutoCloseable {
 
   /** All buses, ordered by name. */
   List<Bus> buses();
+
+  /**
+   * Creates the bus (with the next free ordinal, as {@link #ensureBus}) or updates its description
+   * and archive retention.
+   *
+   * @throws IllegalArgumentException when the name is not a valid bus name
+   * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
+   */
+  Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch);
+
+  /**
+   * Deletes a bus that has no rules. Any bus may be deleted, {@code default} included; its ordinal
+   * may be given to a later bus.
+   *
+   * @throws ConfigException.NotFound {@code BusNotFound} when it does not exist
+   * @throws ConfigException.Conflict {@code BusHasRules}, naming its rules, when it has rules
+   * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
+   */
+  void deleteBus(String name, OptionalLong ifMatch);
+
+  /** A page of the buses, by name (see the class comment for paging). */
+  Page<Bus> listBuses(int limit, Optional<String> after);
+
+  /**
+   * Creates or replaces a target. Its secrets ({@code TargetTypes.secretPaths} of its type) are
+   * stored sealed; the rest of its settings in clear. Returns the target as stored, secrets in
+   * clear.
+   *
+   * @throws IllegalArgumentException when the name is not a valid target name
+   * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
+   */
+  Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch);
+
+  /**
+   * The target named {@code name}, secrets in clear.
+   *
+   * @throws UnreadableSecretsException when its secrets were sealed with another key
+   */
+  Optional<Stored<TargetSpec>> target(String name);
+
+  /** A page of the targets, by name, secrets in clear (see the class comment for paging). */
+  Page<Stored<TargetSpec>> listTargets(int limit, Optional<String> after);
+
+  /** Every target, by name, secrets in clear. */
+  List<Stored<TargetSpec>> targets();
+
+  /**
+   * Deletes a target that no rule names (its dead letters stay).
+   *
+   * @throws ConfigException.NotFound {@code TargetNotFound} when it does not exist
+   * @throws ConfigException.Conflict {@code TargetInUse}, naming the rules as {@code "bus/rule"},
+   *     when rules still name it
+   * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
+   */
+  void deleteTarget(String name, OptionalLong ifMatch);
+
+  /**
+   * Creates or replaces a rule of an existing bus, naming existing targets only. The targets it
+   * names are recorded in the same transaction, so that none of them can be deleted while the rule
+   * names it.
+   *
+   * @throws IllegalArgumentException when the bus, rule or a target name is not valid
+   * @throws ConfigException.NotFound {@code BusNotFound} when the bus does not exist
+   * @throws ConfigException.Conflict {@code UnknownTarget}, naming every missing target
+   * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
+   */
+  Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch);
+
+  /** The rule {@code name} of {@code bus}. */
+  Optional<Stored<RuleSpec>> rule(String bus, String name);
+
+  /**
+   * A page of the rules of {@code bus}, by name (see the class comment for paging).
+   *
+   * @throws ConfigException.NotFound {@code BusNotFound} when the bus does not exist
+   */
+  Page<Stored<RuleSpec>> listRules(String bus, int limit, Optional<String> after);
+
+  /** Every rule of {@code bus}, by name; empty when the bus does not exist. */
+  List<Stored<RuleSpec>> rules(String bus);
+
+  /**
+   * Deletes a rule; the targets it named may then be deleted.
+   *
+   * @throws ConfigException.NotFound {@code RuleNotFound} when the bus has no such rule
+   * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
+   */
+  void deleteRule(String bus, String name, OptionalLong ifMatch);
+
+  /**
+   * Records what the router did with events, replacing the routing stored for the same event id
+   * (the router may route an event again after a crash). Built for the routing hot path: one
+   * statement batch per call, so pass many routings per call. An empty list does nothing.
+   */
+  void recordRoutings(List<Routing> routings);
+
+  /** The routing of the event {@code eventId}, if recorded and not purged. */
+  Optional<Routing> routing(String eventId);
+
+  /**
+   * Deletes routings routed before {@code cutoff}, a few thousand rows per transaction so that
+   * routing is never held up for long; returns how many were deleted.
+   */
+  int purgeRoutingsBefore(Instant cutoff);
+
+  /**
+   * Adds dead letters in one write. A letter whose {@code id} is {@code null} or empty gets an id
+   * from the store, sortable by when it was added; a given id is kept. A target holds one dead
+   * letter per delivery key: adding a letter whose (target, delivery key) is already stored keeps
+   * the stored row, id and event, and takes the attempts and error of the new letter only when its
+   * last attempt is later. An empty list does nothing.
+   */
+  void addDeadLetters(List<DeadLetter> letters);
+
+  /** A page of the dead letters of {@code target}, by id (see the class comment for paging). */
+  Page<DeadLetter> deadLetters(String target, int limit, Optional<String> after);
+
+  /** The dead letter {@code id} of {@code target}. */
+  Optional<DeadLetter> deadLetter(String target, String id);
 
   /**
    * The event id stored for {@code clientId} on {@code bus}, if it was recorded at or after {@code

@@ -14,11 +14,15 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link StateStore} does, whatever the database. Each implementation runs it through a
  * subclass that provides a fresh, empty store configuration per test.
+ *
+ * <p>The parts of the store beyond buses and client ids have their contracts in classes of their
+ * own ({@link ContractPart}), run here as nested classes against the store opened for each test.
  */
 abstract class StateStoreContract {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -50,9 +54,64 @@ abstract class StateStoreContract {
 
   /** Closes the store and opens it again on the same data. */
   final StateStore reopen() {
+    return reopenWith(config);
+  }
+
+  /** Closes the store and opens {@code other} (the same data, perhaps another key) instead. */
+  final StateStore reopenWith(StoreConfig other) {
     store.close();
-    store = StateStore.open(config);
+    store = StateStore.open(other);
     return store;
+  }
+
+  // --- the other parts of the store, each against this contract's store ---
+
+  @Nested
+  class BusConfiguration extends BusConfigContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
+  class Targets extends TargetContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
+  class TargetSecrets extends TargetSecretsContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
+  class Rules extends RuleContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
+  class Routings extends RoutingContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
+  class DeadLetters extends DeadLetterContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
   }
 
   static ClientIdRecord record(String bus, String clientId, String eventId, Instant at) {

@@ -3,6 +3,7 @@ package dev.herald.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.core.secret.SecretBox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -57,6 +58,38 @@ class StoreConfigTest {
         .hasMessageContaining("url must be a PostgreSQL JDBC url")
         .hasMessageContaining("jdbc:mysql://db/herald")
         .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void configsWithoutAKeyGetARandomOneEach() {
+    StoreConfig one = StoreConfig.sqlite(tempDir);
+    StoreConfig two = StoreConfig.sqlite(tempDir);
+
+    String sealed = one.secrets().seal("s3cret", "target:x");
+
+    assertThat(one.secrets().open(sealed, "target:x")).isEqualTo("s3cret");
+    assertThatThrownBy(() -> two.secrets().open(sealed, "target:x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aGivenKeyIsKeptAndWithSecretsReplacesIt() {
+    SecretBox box = StoreConfig.randomSecrets();
+    SecretBox other = StoreConfig.randomSecrets();
+
+    StoreConfig config = StoreConfig.postgresql(tempDir, "jdbc:postgresql://db/herald", box);
+
+    assertThat(config.secrets()).isSameAs(box);
+    assertThat(StoreConfig.sqlite(tempDir, box).secrets()).isSameAs(box);
+    assertThat(config.withSecrets(other).secrets()).isSameAs(other);
+    assertThat(config.withSecrets(other).url()).isEqualTo(config.url());
+  }
+
+  @Test
+  void missingSecretsAreRejectedByName() {
+    assertThatThrownBy(() -> new StoreConfig(tempDir, Optional.empty(), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secrets");
   }
 
   @Test

@@ -3,13 +3,17 @@ package dev.herald.engine.bus;
 import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.EventId;
 import dev.herald.core.event.NewEvent;
+import dev.herald.engine.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -25,6 +29,9 @@ public final class EventAppender implements AutoCloseable {
       return value.length + (key == null ? 0 : key.length);
     }
   }
+
+  /** The header carrying the W3C trace context. */
+  public static final String TRACEPARENT = "traceparent";
 
   private final Producer<byte[], byte[]> producer;
 
@@ -57,15 +64,17 @@ public final class EventAppender implements AutoCloseable {
    * Appends one event; the future completes with its id after the acknowledgement, or exceptionally
    * when it was not stored. {@code ingestedAtMillis} becomes the record timestamp.
    */
-  public CompletableFuture<EventId> append(Encoded encoded, long ingestedAtMillis) {
+  public CompletableFuture<EventId> append(
+      Encoded encoded, long ingestedAtMillis, String traceparent) {
     CompletableFuture<EventId> result = new CompletableFuture<>();
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
-            BusTopics.topicOf(encoded.event().bus()),
+            Topics.busTopic(encoded.event().bus()),
             null,
             ingestedAtMillis,
             encoded.key(),
-            encoded.value());
+            encoded.value(),
+            List.of(new RecordHeader(TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8))));
     try {
       producer.send(
           record,

@@ -3,6 +3,7 @@ package dev.herald.engine.bus;
 import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.EventId;
 import dev.herald.core.event.PublishedEvent;
+import dev.herald.engine.topic.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class EventReader implements AutoCloseable {
   }
 
   private static Optional<byte[]> find(Consumer<byte[], byte[]> consumer, EventId id, String bus) {
-    TopicPartition tp = new TopicPartition(BusTopics.topicOf(bus), id.partition());
+    TopicPartition tp = new TopicPartition(Topics.busTopic(bus), id.partition());
     consumer.assign(List.of(tp));
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(List.of(tp));
     Map<TopicPartition, Long> end = consumer.endOffsets(List.of(tp));

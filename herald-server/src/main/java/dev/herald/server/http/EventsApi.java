@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.EventId;
 import dev.herald.core.json.Json;
-import dev.herald.engine.bus.BusTopics;
 import dev.herald.engine.bus.EventReader;
+import dev.herald.engine.topic.Topics;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
+import dev.herald.server.ingest.TraceContext;
+import dev.herald.store.RoutedDelivery;
+import dev.herald.store.StateStore;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -25,19 +30,23 @@ public final class EventsApi {
   public static final int MAX_ENTRIES = 1000;
   public static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
   static final String RETRY_AFTER_SECONDS = "1";
+  private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
 
   private final IngestService ingest;
   private final EventReader reader;
-  private final BusTopics topics;
+  private final Topics topics;
   private final BusDirectory buses;
+  private final StateStore store;
   private final Timer latency;
 
   public EventsApi(
       IngestService ingest,
       EventReader reader,
-      BusTopics topics,
+      Topics topics,
       BusDirectory buses,
+      StateStore store,
       MeterRegistry metrics) {
+    this.store = store;
     this.ingest = ingest;
     this.reader = reader;
     this.topics = topics;
@@ -59,7 +68,8 @@ public final class EventsApi {
     try {
       Http.requireJson(req);
       List<JsonNode> entries = entries(Http.parse(Http.readBody(req, MAX_REQUEST_BYTES)));
-      IngestService.Outcome outcome = ingest.publish(entries);
+      IngestService.Outcome outcome =
+          ingest.publish(entries, TraceContext.ingestSpan(req.headers().first(TRACEPARENT)));
       if (outcome.nothingStoredForLackOfEngine()) {
         res.header("Retry-After", RETRY_AFTER_SECONDS);
         throw new ApiError(
@@ -134,11 +144,31 @@ public final class EventsApi {
                         "id"));
     ApiError notFound = ApiError.notFound("EventNotFound", "no event with id " + text);
     var bus = buses.byOrdinal(id.busOrdinal()).orElseThrow(() -> notFound);
-    int partitions = topics.partitions(bus.name()).orElseThrow(() -> notFound);
+    int partitions = topics.partitions(Topics.busTopic(bus.name())).orElseThrow(() -> notFound);
     var event = reader.read(id, bus.name(), partitions).orElseThrow(() -> notFound);
     ObjectNode body = Json.object();
     body.set("event", EventCodec.toJson(event));
-    body.putArray("deliveries");
+    ArrayNode deliveries = body.putArray("deliveries");
+    store
+        .routing(id.toString())
+        .ifPresent(r -> r.deliveries().forEach(d -> deliveries.add(delivery(d))));
     Http.send(res, 200, body);
+  }
+
+  /** One entry of an event's journey. */
+  private static ObjectNode delivery(RoutedDelivery d) {
+    ObjectNode node = Json.object();
+    node.put("rule", d.rule());
+    node.put("target", d.target());
+    node.put("deliveryKey", d.deliveryKey());
+    node.put("status", d.status());
+    node.put("attempts", 0);
+    d.errorCode()
+        .ifPresent(
+            code ->
+                node.putObject("lastError")
+                    .put("code", code)
+                    .put("message", d.errorMessage().orElse("")));
+    return node;
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.server.http;
 
+import dev.herald.core.config.ConfigException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
@@ -19,11 +20,17 @@ public final class HttpServer implements AutoCloseable {
     this.server = server;
   }
 
-  public static HttpServer start(
-      String host, int port, EventsApi events, dev.herald.server.ops.OpsApi ops) {
+  /** Registers an API's routes. */
+  @FunctionalInterface
+  public interface Routes {
+    void register(HttpRouting.Builder routing);
+  }
+
+  public static HttpServer start(String host, int port, Routes... apis) {
     HttpRouting.Builder routing = HttpRouting.builder();
-    events.register(routing);
-    ops.register(routing);
+    for (Routes api : apis) {
+      api.register(routing);
+    }
     routing.any(
         (req, res) -> {
           throw new ApiError(
@@ -32,6 +39,9 @@ public final class HttpServer implements AutoCloseable {
               "no resource at " + req.prologue().method().text() + " " + req.path().path());
         });
     routing.error(ApiError.class, (req, res, e) -> Http.send(res, e.status(), e.toJson()));
+    routing.error(
+        ConfigException.class,
+        (req, res, e) -> Http.send(res, ConfigErrors.status(e), ConfigErrors.json(e)));
     routing.error(
         Exception.class,
         (req, res, e) -> {

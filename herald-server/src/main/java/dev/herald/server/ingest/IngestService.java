@@ -74,7 +74,8 @@ public final class IngestService {
             .register(metrics);
   }
 
-  public Outcome publish(List<JsonNode> entries) {
+  /** Publishes a request's entries; {@code traceparent} is the request's W3C trace context. */
+  public Outcome publish(List<JsonNode> entries, String traceparent) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // the precision of ingestedAt
     EntryResult[] results = new EntryResult[entries.size()];
     List<Pending> pending = new ArrayList<>();
@@ -101,7 +102,7 @@ public final class IngestService {
     long ingestedAt = now.toEpochMilli();
     try {
       for (Pending p : pending) {
-        p.future = appender.append(p.encoded, ingestedAt);
+        p.future = appender.append(p.encoded, ingestedAt, traceparent);
       }
       return finish(results, pending, sameAs, now);
     } finally {

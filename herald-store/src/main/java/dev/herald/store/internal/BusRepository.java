@@ -1,5 +1,8 @@
 package dev.herald.store.internal;
 
+import dev.herald.core.config.BusSpecs;
+import dev.herald.core.config.ConfigException;
+import dev.herald.core.config.Page;
 import dev.herald.store.Bus;
 import dev.herald.store.StoreUnavailableException;
 import java.sql.Connection;
@@ -9,6 +12,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,13 @@ final class BusRepository {
       "SELECT MIN(b.ordinal) + 1 FROM buses b WHERE b.ordinal < "
           + Bus.MAX_ORDINAL
           + " AND NOT EXISTS (SELECT 1 FROM buses n WHERE n.ordinal = b.ordinal + 1)";
+
+  private static final String CREATE =
+      "INSERT INTO buses (name, ordinal, description, archive_retention_days, version, created_at,"
+          + " updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)";
+  private static final String UPDATE =
+      "UPDATE buses SET description = ?, archive_retention_days = ?, version = version + 1,"
+          + " updated_at = ? WHERE name = ? AND version = ?";
 
   private final Database db;
   private final InstantSource clock;
@@ -93,6 +104,96 @@ final class BusRepository {
         pause(attempt);
       }
     }
+  }
+
+  /**
+   * Creates the bus with the next free ordinal, or updates its description and retention; a
+   * concurrent creation on another connection is retried by {@link Versions#write}.
+   */
+  Bus put(BusSpecs.BusSpec spec, OptionalLong ifMatch) throws SQLException {
+    String what = what(spec.name());
+    Bus bus = Versions.write(db, what, c -> putOnce(c, spec, ifMatch));
+    log.info("{} stored at version {} (ordinal {})", what, bus.version(), bus.ordinal());
+    return bus;
+  }
+
+  private Bus putOnce(Connection c, BusSpecs.BusSpec spec, OptionalLong ifMatch)
+      throws SQLException {
+    String name = spec.name();
+    Optional<Bus> existing = find(c, name);
+    long current = existing.map(Bus::version).orElse(0L);
+    Versions.checkIfMatch(what(name), ifMatch, current);
+    long now = clock.millis();
+    if (existing.isEmpty()) {
+      int ordinal = nextFreeOrdinal(c);
+      Sql.update(
+          c,
+          CREATE,
+          s -> {
+            s.setString(1, name);
+            s.setInt(2, ordinal);
+            s.setString(3, spec.description());
+            s.setInt(4, spec.archiveRetentionDays());
+            s.setLong(5, now);
+            s.setLong(6, now);
+          });
+    } else {
+      int updated =
+          Sql.update(
+              c,
+              UPDATE,
+              s -> {
+                s.setString(1, spec.description());
+                s.setInt(2, spec.archiveRetentionDays());
+                s.setLong(3, now);
+                s.setString(4, name);
+                s.setLong(5, current);
+              });
+      Versions.requireUpdated(updated, what(name));
+    }
+    return find(c, name).orElseThrow(() -> new SQLException(what(name) + " missing after write"));
+  }
+
+  /** Deletes a bus that has no rules (its ordinal becomes free again). */
+  void delete(String name, OptionalLong ifMatch) throws SQLException {
+    Versions.write(db, what(name), c -> deleteOnce(c, name, ifMatch));
+    log.info("{} deleted", what(name));
+  }
+
+  private static Void deleteOnce(Connection c, String name, OptionalLong ifMatch)
+      throws SQLException {
+    long current =
+        Versions.current(c, "SELECT version FROM buses WHERE name = ?", s -> s.setString(1, name));
+    Versions.checkIfMatch(what(name), ifMatch, current);
+    if (current == 0) {
+      throw new ConfigException.NotFound("BusNotFound", what(name) + " does not exist");
+    }
+    List<String> rules = RuleRepository.namesOf(c, name);
+    if (!rules.isEmpty()) {
+      throw new ConfigException.Conflict(
+          "BusHasRules", what(name) + " still has rules " + String.join(", ", rules), rules);
+    }
+    Sql.update(c, "DELETE FROM buses WHERE name = ?", s -> s.setString(1, name));
+    return null;
+  }
+
+  Page<Bus> page(int limit, Optional<String> after) throws SQLException {
+    List<Bus> found =
+        db.read(
+            c ->
+                Sql.list(
+                    c,
+                    "SELECT " + COLUMNS + " FROM buses WHERE name > ? ORDER BY name LIMIT ?",
+                    s -> {
+                      s.setString(1, Pages.start(after));
+                      s.setInt(2, limit + 1);
+                    },
+                    BusRepository::toBus));
+    return Pages.of(found, limit, Bus::name);
+  }
+
+  private static String what(String name) {
+    return "bus '" + name + "'";
   }
 
   private Ensured createIfMissing(Connection c, String name, String description)

@@ -1,17 +1,26 @@
 package dev.herald.store.internal;
 
+import dev.herald.core.config.BusSpecs;
+import dev.herald.core.config.Page;
+import dev.herald.core.config.RuleSpec;
+import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.Names;
+import dev.herald.core.secret.SecretBox;
 import dev.herald.store.Bus;
 import dev.herald.store.ClientIdRecord;
+import dev.herald.store.DeadLetter;
+import dev.herald.store.Routing;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreClosedException;
 import dev.herald.store.StoreUnavailableException;
+import dev.herald.store.Stored;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,6 +40,10 @@ final class JdbcStateStore implements StateStore {
   private final InstantSource clock;
   private final BusRepository buses;
   private final ClientIdRepository clientIds;
+  private final TargetRepository targets;
+  private final RuleRepository rules;
+  private final RoutingRepository routings;
+  private final DeadLetterRepository deadLetters;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** A store call that may fail with an SQL error. */
@@ -39,11 +52,21 @@ final class JdbcStateStore implements StateStore {
     T run() throws SQLException;
   }
 
-  JdbcStateStore(Database db, InstantSource clock) {
+  /** A store call without a result. */
+  @FunctionalInterface
+  private interface Action {
+    void run() throws SQLException;
+  }
+
+  JdbcStateStore(Database db, InstantSource clock, SecretBox secrets) {
     this.db = db;
     this.clock = clock;
     this.buses = new BusRepository(db, clock);
     this.clientIds = new ClientIdRepository(db);
+    this.targets = new TargetRepository(db, clock, secrets);
+    this.rules = new RuleRepository(db, clock);
+    this.routings = new RoutingRepository(db);
+    this.deadLetters = new DeadLetterRepository(db, new SortableIds(clock));
   }
 
   @Override
@@ -51,12 +74,11 @@ final class JdbcStateStore implements StateStore {
     return db.kind();
   }
 
+  // --- buses ---
+
   @Override
   public Bus ensureBus(String name, String description) {
-    if (!Names.isValid(name)) {
-      throw new IllegalArgumentException(
-          "bus name must be " + Names.describe() + ", got '" + name + "'");
-    }
+    requireName("bus", name);
     Objects.requireNonNull(description, "description");
     return call(() -> buses.ensure(name, description), "ensure bus '" + name + "'");
   }
@@ -78,6 +100,157 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch) {
+    requireName("bus", spec.name());
+    Objects.requireNonNull(spec.description(), "description");
+    Objects.requireNonNull(ifMatch, "ifMatch");
+    return call(() -> buses.put(spec, ifMatch), "store bus '" + spec.name() + "'");
+  }
+
+  @Override
+  public void deleteBus(String name, OptionalLong ifMatch) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(ifMatch, "ifMatch");
+    run(() -> buses.delete(name, ifMatch), "delete bus '" + name + "'");
+  }
+
+  @Override
+  public Page<Bus> listBuses(int limit, Optional<String> after) {
+    Pages.checkLimit(limit);
+    Objects.requireNonNull(after, "after");
+    return call(() -> buses.page(limit, after), "list buses");
+  }
+
+  // --- targets ---
+
+  @Override
+  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch) {
+    requireName("target", spec.name());
+    Objects.requireNonNull(ifMatch, "ifMatch");
+    return call(() -> targets.put(spec, ifMatch), "store target '" + spec.name() + "'");
+  }
+
+  @Override
+  public Optional<Stored<TargetSpec>> target(String name) {
+    Objects.requireNonNull(name, "name");
+    return call(() -> targets.byName(name), "read target '" + name + "'");
+  }
+
+  @Override
+  public Page<Stored<TargetSpec>> listTargets(int limit, Optional<String> after) {
+    Pages.checkLimit(limit);
+    Objects.requireNonNull(after, "after");
+    return call(() -> targets.page(limit, after), "list targets");
+  }
+
+  @Override
+  public List<Stored<TargetSpec>> targets() {
+    return call(targets::all, "list targets");
+  }
+
+  @Override
+  public void deleteTarget(String name, OptionalLong ifMatch) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(ifMatch, "ifMatch");
+    run(() -> targets.delete(name, ifMatch), "delete target '" + name + "'");
+  }
+
+  // --- rules ---
+
+  @Override
+  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch) {
+    requireName("bus", spec.bus());
+    requireName("rule", spec.name());
+    spec.targetNames().forEach(target -> requireName("target", target));
+    Objects.requireNonNull(ifMatch, "ifMatch");
+    return call(() -> rules.put(spec, ifMatch), "store rule '" + spec.name() + "'");
+  }
+
+  @Override
+  public Optional<Stored<RuleSpec>> rule(String bus, String name) {
+    Objects.requireNonNull(bus, "bus");
+    Objects.requireNonNull(name, "name");
+    return call(() -> rules.byName(bus, name), "read rule '" + name + "' of bus '" + bus + "'");
+  }
+
+  @Override
+  public Page<Stored<RuleSpec>> listRules(String bus, int limit, Optional<String> after) {
+    Objects.requireNonNull(bus, "bus");
+    Pages.checkLimit(limit);
+    Objects.requireNonNull(after, "after");
+    return call(() -> rules.page(bus, limit, after), "list the rules of bus '" + bus + "'");
+  }
+
+  @Override
+  public List<Stored<RuleSpec>> rules(String bus) {
+    Objects.requireNonNull(bus, "bus");
+    return call(() -> rules.all(bus), "list the rules of bus '" + bus + "'");
+  }
+
+  @Override
+  public void deleteRule(String bus, String name, OptionalLong ifMatch) {
+    Objects.requireNonNull(bus, "bus");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(ifMatch, "ifMatch");
+    run(() -> rules.delete(bus, name, ifMatch), "delete rule '" + name + "' of bus '" + bus + "'");
+  }
+
+  // --- routings and dead letters ---
+
+  @Override
+  public void recordRoutings(List<Routing> records) {
+    List<Routing> copy = List.copyOf(Objects.requireNonNull(records, "routings"));
+    if (copy.isEmpty()) {
+      ensureOpen();
+      return;
+    }
+    run(() -> routings.record(copy), "record " + copy.size() + " routings");
+  }
+
+  @Override
+  public Optional<Routing> routing(String eventId) {
+    Objects.requireNonNull(eventId, "eventId");
+    return call(() -> routings.byEventId(eventId), "read the routing of event " + eventId);
+  }
+
+  @Override
+  public int purgeRoutingsBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    return call(() -> routings.purgeBefore(cutoff), "purge routings before " + cutoff);
+  }
+
+  @Override
+  public void addDeadLetters(List<DeadLetter> letters) {
+    List<DeadLetter> copy = List.copyOf(Objects.requireNonNull(letters, "letters"));
+    if (copy.isEmpty()) {
+      ensureOpen();
+      return;
+    }
+    run(() -> deadLetters.add(copy), "add " + copy.size() + " dead letters");
+  }
+
+  @Override
+  public Page<DeadLetter> deadLetters(String target, int limit, Optional<String> after) {
+    Objects.requireNonNull(target, "target");
+    Pages.checkLimit(limit);
+    Objects.requireNonNull(after, "after");
+    return call(
+        () -> deadLetters.page(target, limit, after),
+        "list the dead letters of target '" + target + "'");
+  }
+
+  @Override
+  public Optional<DeadLetter> deadLetter(String target, String id) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(id, "id");
+    return call(
+        () -> deadLetters.byId(target, id),
+        "read dead letter " + id + " of target '" + target + "'");
+  }
+
+  // --- client ids ---
+
+  @Override
   public Optional<String> findEventIdForClientId(String bus, String clientId, Instant notBefore) {
     Objects.requireNonNull(bus, "bus");
     Objects.requireNonNull(clientId, "clientId");
@@ -94,12 +267,7 @@ final class JdbcStateStore implements StateStore {
       ensureOpen();
       return;
     }
-    call(
-        () -> {
-          clientIds.remember(copy);
-          return null;
-        },
-        "remember " + copy.size() + " client ids");
+    run(() -> clientIds.remember(copy), "remember " + copy.size() + " client ids");
   }
 
   @Override
@@ -107,6 +275,8 @@ final class JdbcStateStore implements StateStore {
     Objects.requireNonNull(cutoff, "cutoff");
     return call(() -> clientIds.purgeBefore(cutoff), "purge client ids before " + cutoff);
   }
+
+  // --- the store ---
 
   @Override
   public void checkWritable() {
@@ -119,6 +289,22 @@ final class JdbcStateStore implements StateStore {
     if (closed.compareAndSet(false, true)) {
       db.close();
     }
+  }
+
+  private static void requireName(String kind, String name) {
+    if (!Names.isValid(name)) {
+      throw new IllegalArgumentException(
+          kind + " name must be " + Names.describe() + ", got '" + name + "'");
+    }
+  }
+
+  private void run(Action action, String what) {
+    call(
+        () -> {
+          action.run();
+          return null;
+        },
+        what);
   }
 
   private <T> T call(Call<T> call, String what) {

@@ -3,6 +3,7 @@ package dev.herald.store.internal;
 import dev.herald.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * <p>Migrations live in {@code db/migration/common} when their SQL is portable, and in {@code
  * db/migration/sqlite} plus {@code db/migration/postgresql} (same version number in both) only
  * where the DDL must differ. A dialect folder is used only when it exists. Stateless.
+ *
+ * <p>Placeholders: {@code ${key_text}} is the column type of names and ids that lists sort and page
+ * by: {@code TEXT} on SQLite (byte order already), {@code TEXT COLLATE "C"} on PostgreSQL (byte
+ * order whatever the database's default collation).
  */
 final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
@@ -36,6 +41,7 @@ final class Migrations {
               .dataSource(dataSource)
               .locations(locations.toArray(String[]::new))
               .validateMigrationNaming(true)
+              .placeholders(Map.of("key_text", keyText(kind)))
               .load()
               .migrate();
       log.info(
@@ -49,5 +55,9 @@ final class Migrations {
       throw new StoreUnavailableException(
           "cannot migrate the " + kind + " state store schema: " + e.getMessage(), e);
     }
+  }
+
+  private static String keyText(String kind) {
+    return kind.equals("postgresql") ? "TEXT COLLATE \"C\"" : "TEXT";
   }
 }

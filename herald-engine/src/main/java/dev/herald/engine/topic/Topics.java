@@ -1,7 +1,8 @@
-package dev.herald.engine.bus;
+package dev.herald.engine.topic;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,15 +16,18 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates and describes the bus topics ({@code herald.bus.<bus>}). Thread-safe: the Admin client is
- * thread-safe and the partition-count cache is a concurrent map.
+ * Herald's topics: names, creation and description. Bus topics ({@code herald.bus.<bus>}, the
+ * archive), target topics ({@code herald.target.<target>}) and the compacted config change feed.
+ * Thread-safe: the Admin client is thread-safe and the partition-count cache is a concurrent map.
  */
-public final class BusTopics implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(BusTopics.class);
+public final class Topics implements AutoCloseable {
+  public static final String CONFIG_CHANGES = "herald.config-changes";
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final Admin admin;
@@ -31,7 +35,7 @@ public final class BusTopics implements AutoCloseable {
   private final int partitions;
   private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
-  public BusTopics(String bootstrapServers, int maxMessageBytes, int partitions) {
+  public Topics(String bootstrapServers, int maxMessageBytes, int partitions) {
     this.admin =
         Admin.create(
             Map.of(
@@ -43,44 +47,77 @@ public final class BusTopics implements AutoCloseable {
     this.partitions = partitions;
   }
 
-  public static String topicOf(String bus) {
+  public static String busTopic(String bus) {
     return "herald.bus." + bus;
   }
 
-  /** Creates the bus topic when missing; keeps an existing one as it is. */
-  public void ensure(String bus, int retentionDays) {
-    String topic = topicOf(bus);
-    int brokers = brokerCount();
-    short replication = (short) Math.min(3, brokers);
+  public static String targetTopic(String target) {
+    return "herald.target." + target;
+  }
+
+  /** Creates the bus topic when missing, keeping its events for {@code retentionDays}. */
+  public void ensureBus(String bus, int retentionDays) {
+    ensure(busTopic(bus), partitions, retention(Duration.ofDays(retentionDays)));
+  }
+
+  /** Creates a target's topic when missing, keeping records for {@code retention}. */
+  public void ensureTarget(String target, Duration retention) {
+    ensure(targetTopic(target), partitions, retention(retention));
+  }
+
+  /** Creates the compacted, single-partition config change feed when missing. */
+  public void ensureConfigChanges() {
+    ensure(CONFIG_CHANGES, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
+  }
+
+  private static Map<String, String> retention(Duration retention) {
+    return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+  }
+
+  private void ensure(String topic, int count, Map<String, String> extra) {
+    short replication = (short) Math.min(3, brokerCount());
+    Map<String, String> configs = new HashMap<>(extra);
+    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+    configs.put(
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.max(1, replication - 1)));
     NewTopic newTopic =
-        new NewTopic(topic, Optional.of(partitions), Optional.of(replication))
-            .configs(
-                Map.of(
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes),
-                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime",
-                    TopicConfig.RETENTION_MS_CONFIG,
-                        Long.toString(Duration.ofDays(retentionDays).toMillis()),
-                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                        Integer.toString(Math.max(1, replication - 1))));
+        new NewTopic(topic, Optional.of(count), Optional.of(replication)).configs(configs);
     try {
       admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      LOG.info("created bus topic {} with {} partitions", topic, partitions);
+      LOG.info("created topic {} with {} partitions", topic, count);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create bus topic " + topic, e.getCause());
+        throw new IllegalStateException("cannot create topic " + topic, e.getCause());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted creating bus topic " + topic, e);
+      throw new IllegalStateException("interrupted creating topic " + topic, e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("timed out creating bus topic " + topic, e);
+      throw new IllegalStateException("timed out creating topic " + topic, e);
     }
     partitionCounts.remove(topic);
   }
 
-  /** The number of partitions of a bus topic, or empty when the topic does not exist. */
-  public Optional<Integer> partitions(String bus) {
-    String topic = topicOf(bus);
+  /** Deletes a topic if it exists (a deleted bus or target). */
+  public void delete(String topic) {
+    try {
+      admin.deleteTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      LOG.info("deleted topic {}", topic);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        throw new IllegalStateException("cannot delete topic " + topic, e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out deleting topic " + topic, e);
+    }
+    partitionCounts.remove(topic);
+  }
+
+  /** The number of partitions of a topic, or empty when it does not exist. */
+  public Optional<Integer> partitions(String topic) {
     Integer known = partitionCounts.get(topic);
     if (known != null) {
       return Optional.of(known);

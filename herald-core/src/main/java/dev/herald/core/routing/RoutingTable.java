@@ -1,0 +1,123 @@
+package dev.herald.core.routing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.core.config.RuleSpec;
+import dev.herald.core.event.PublishedEvent;
+import dev.herald.core.pattern.PatternCompiler;
+import dev.herald.core.pattern.RuleMatcher;
+import dev.herald.core.shaping.InputShape;
+import dev.herald.core.shaping.TransformException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The enabled rules of one bus, compiled: which (rule, target) pairs an event goes to and the input
+ * each target receives. Immutable and thread-safe; rebuilt whole when a rule changes.
+ */
+public final class RoutingTable {
+
+  /** One delivery an event produced. */
+  public sealed interface Delivery {
+    String rule();
+
+    String target();
+
+    String deliveryKey();
+
+    /** Ready to write to the target's topic; {@code json} is false for plain-text templates. */
+    record Ready(String rule, String target, String deliveryKey, byte[] input, boolean json)
+        implements Delivery {}
+
+    /** Shaping failed: the delivery is a dead letter with this code from the start. */
+    record Failed(String rule, String target, String deliveryKey, String code, String message)
+        implements Delivery {}
+  }
+
+  private record Route(String target, InputShape shape) {}
+
+  private final String bus;
+  private final RuleMatcher matcher;
+  private final Map<String, List<Route>> routes;
+
+  private RoutingTable(String bus, RuleMatcher matcher, Map<String, List<Route>> routes) {
+    this.bus = bus;
+    this.matcher = matcher;
+    this.routes = routes;
+  }
+
+  /** Compiles the enabled rules (rules were checked when stored; this only builds). */
+  public static RoutingTable build(String bus, List<RuleSpec> rules) {
+    RuleMatcher.Builder matcher = RuleMatcher.builder();
+    Map<String, List<Route>> routes = new HashMap<>();
+    for (RuleSpec rule : rules) {
+      if (!rule.enabled() || rule.targets().isEmpty()) {
+        continue;
+      }
+      matcher.add(rule.name(), PatternCompiler.compile(rule.pattern()));
+      List<Route> targets = new ArrayList<>();
+      for (RuleSpec.RuleTarget t : rule.targets()) {
+        targets.add(
+            new Route(
+                t.target(), InputShape.compile(t.input(), t.inputPath(), t.inputTransformer())));
+      }
+      routes.put(rule.name(), List.copyOf(targets));
+    }
+    return new RoutingTable(bus, matcher.build(), Map.copyOf(routes));
+  }
+
+  public static RoutingTable empty(String bus) {
+    return build(bus, List.of());
+  }
+
+  public String bus() {
+    return bus;
+  }
+
+  public int ruleCount() {
+    return routes.size();
+  }
+
+  /** The deliveries of one event: one per (matched rule, target), in rule then target order. */
+  public List<Delivery> route(
+      PublishedEvent event, ObjectNode envelope, String envelopeJson, Optional<String> replay) {
+    List<String> matched = matcher.matches(envelopeJson);
+    if (matched.isEmpty()) {
+      return List.of();
+    }
+    String eventId = event.id().toString();
+    List<Delivery> deliveries = new ArrayList<>();
+    for (String rule : matched.stream().sorted().toList()) {
+      for (Route route : routes.getOrDefault(rule, List.of())) {
+        String key = DeliveryKey.of(eventId, rule, route.target(), replay);
+        deliveries.add(shape(rule, route, key, event, envelope, envelopeJson));
+      }
+    }
+    return deliveries;
+  }
+
+  private static Delivery shape(
+      String rule,
+      Route route,
+      String key,
+      PublishedEvent event,
+      ObjectNode envelope,
+      String envelopeJson) {
+    if (route.shape().isIdentity()) {
+      return new Delivery.Ready(
+          rule,
+          route.target(),
+          key,
+          envelopeJson.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          true);
+    }
+    try {
+      InputShape.Output output = route.shape().apply(envelope, rule, event.ingestedAt());
+      return new Delivery.Ready(rule, route.target(), key, output.bytes(), output.json());
+    } catch (TransformException e) {
+      return new Delivery.Failed(rule, route.target(), key, "TransformError", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package dev.herald.engine.router;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.core.event.EventCodec;
+import dev.herald.core.event.EventId;
+import dev.herald.core.event.PublishedEvent;
+import dev.herald.core.routing.Envelope;
+import dev.herald.core.routing.RoutingTable;
+import dev.herald.core.routing.RoutingTable.Delivery;
+import dev.herald.engine.topic.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one bus: reads {@code herald.bus.<bus>} in the consumer group {@code herald.router.<bus>}
+ * (instances share the partitions), matches each event against the bus's routing table and writes
+ * one record per (event, rule, target) to {@code herald.target.<target>} with the event's Kafka
+ * key. A batch's offsets are committed only after every record of it is acknowledged and its
+ * journey recorded, so a crash routes the uncommitted events again, with the same delivery keys.
+ *
+ * <p>Threads: one platform thread runs {@link #runOnce} in a loop and owns the consumer; the
+ * producer is shared and thread-safe; {@link #close} may be called from any thread.
+ */
+public final class Router implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final String bus;
+  private final int busOrdinal;
+  private final RouterSettings settings;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Producer<byte[], byte[]> producer;
+  private final Function<String, RoutingTable> tables;
+  private final RouteSink sink;
+  private final InstantSource clock;
+  private final Counter routed;
+  private final Counter unmatched;
+  private final Counter deliveries;
+  private final Counter failures;
+  private volatile boolean running = true;
+  private Thread thread;
+
+  Router(
+      String bus,
+      int busOrdinal,
+      RouterSettings settings,
+      Producer<byte[], byte[]> producer,
+      Function<String, RoutingTable> tables,
+      RouteSink sink,
+      InstantSource clock,
+      MeterRegistry metrics) {
+    this.bus = bus;
+    this.busOrdinal = busOrdinal;
+    this.settings = settings;
+    this.producer = producer;
+    this.tables = tables;
+    this.sink = sink;
+    this.clock = clock;
+    this.consumer = new KafkaConsumer<>(consumerProps(bus, settings));
+    this.routed = counter(metrics, "herald.router.events", "result", "routed");
+    this.unmatched = counter(metrics, "herald.router.events", "result", "unmatched");
+    this.deliveries = counter(metrics, "herald.router.deliveries", "result", "written");
+    this.failures = counter(metrics, "herald.router.batch.failures", "bus", bus);
+  }
+
+  private Counter counter(MeterRegistry metrics, String name, String tag, String value) {
+    return Counter.builder(name).tag("bus", bus).tag(tag, value).register(metrics);
+  }
+
+  private static Properties consumerProps(String bus, RouterSettings settings) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "herald.router." + bus);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-router-" + bus);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxMessageBytes());
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return props;
+  }
+
+  void start() {
+    consumer.subscribe(List.of(Topics.busTopic(bus)));
+    thread = Thread.ofPlatform().name("herald-router-" + bus).daemon().start(this::loop);
+  }
+
+  private void loop() {
+    try {
+      while (running) {
+        try {
+          runOnce();
+        } catch (RouteFailure e) {
+          failures.increment();
+          LOG.warn("routing bus {} failed; retrying the batch: {}", bus, e.getCause().toString());
+          sleep(settings.retryBackoff());
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      LOG.error("router of bus {} stopped: {}", bus, e.toString(), e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Polls once and routes what arrived; returns the number of events read. */
+  int runOnce() {
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+    if (records.isEmpty()) {
+      return 0;
+    }
+    try {
+      route(records);
+    } catch (RuntimeException e) {
+      rewind(records);
+      throw new RouteFailure(e);
+    }
+    return records.count();
+  }
+
+  private void route(ConsumerRecords<byte[], byte[]> records) {
+    RoutingTable table = tables.apply(bus);
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    List<RoutedEvent> journey = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      offsets.put(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1));
+      routeOne(record, table, sends, journey);
+    }
+    awaitAll(sends);
+    if (!journey.isEmpty()) {
+      sink.record(journey);
+    }
+    consumer.commitSync(offsets);
+  }
+
+  private void routeOne(
+      ConsumerRecord<byte[], byte[]> record,
+      RoutingTable table,
+      List<Future<RecordMetadata>> sends,
+      List<RoutedEvent> journey) {
+    EventId id = new EventId(record.timestamp(), busOrdinal, record.partition(), record.offset());
+    PublishedEvent event;
+    try {
+      event = EventCodec.decode(id, bus, record.value());
+    } catch (IllegalArgumentException e) {
+      LOG.error("skipping a bus record that is not an event: {}", e.getMessage());
+      return;
+    }
+    ObjectNode envelope =
+        Envelope.of(event, settings.account(), settings.region(), Optional.empty());
+    String envelopeJson = envelope.toString();
+    List<Delivery> routes = table.route(event, envelope, envelopeJson, Optional.empty());
+    if (routes.isEmpty()) {
+      unmatched.increment();
+      return;
+    }
+    boolean failed = false;
+    for (Delivery delivery : routes) {
+      switch (delivery) {
+        case Delivery.Ready ready -> sends.add(producer.send(targetRecord(record, id, ready)));
+        case Delivery.Failed f -> failed = true;
+      }
+    }
+    routed.increment();
+    deliveries.increment(routes.size());
+    journey.add(
+        new RoutedEvent(
+            id.toString(),
+            bus,
+            clock.instant(),
+            routes,
+            failed ? Optional.of(envelopeJson) : Optional.empty()));
+  }
+
+  private ProducerRecord<byte[], byte[]> targetRecord(
+      ConsumerRecord<byte[], byte[]> source, EventId id, Delivery.Ready delivery) {
+    Headers headers = new RecordHeaders();
+    TargetHeaders.write(headers, id, bus, delivery, source.headers());
+    return new ProducerRecord<>(
+        Topics.targetTopic(delivery.target()),
+        null,
+        source.timestamp(),
+        source.key(),
+        delivery.input(),
+        headers);
+  }
+
+  private static void awaitAll(List<Future<RecordMetadata>> sends) {
+    for (Future<RecordMetadata> send : sends) {
+      try {
+        send.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a target record was not stored", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while routing", e);
+      }
+    }
+  }
+
+  /** Seeks back to the first record of the failed batch so that it is routed again. */
+  private void rewind(ConsumerRecords<byte[], byte[]> records) {
+    for (TopicPartition partition : records.partitions()) {
+      consumer.seek(partition, records.records(partition).getFirst().offset());
+    }
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public String bus() {
+    return bus;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    if (thread != null) {
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A batch that could not be routed completely; it is rewound and tried again. */
+  private static final class RouteFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RouteFailure(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}

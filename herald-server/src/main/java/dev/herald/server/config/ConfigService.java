@@ -1,0 +1,113 @@
+package dev.herald.server.config;
+
+import dev.herald.core.config.BusSpecs;
+import dev.herald.core.config.ConfigException;
+import dev.herald.core.config.RuleSpec;
+import dev.herald.core.config.Secrets;
+import dev.herald.core.config.TargetSpec;
+import dev.herald.core.config.TargetTypes;
+import dev.herald.engine.config.ConfigChange;
+import dev.herald.engine.config.ConfigFeed;
+import dev.herald.store.Bus;
+import dev.herald.store.StateStore;
+import dev.herald.store.Stored;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Changes configuration: writes the store, applies the change on this instance at once, and
+ * announces it on the change feed for the others. Thread-safe: the store serializes writes; the
+ * applier's reloads are idempotent.
+ */
+public final class ConfigService {
+  private final StateStore store;
+  private final ConfigFeed feed;
+  private final ConfigApplier applier;
+  private final InstantSource clock;
+  private final String instanceId;
+
+  public ConfigService(
+      StateStore store,
+      ConfigFeed feed,
+      ConfigApplier applier,
+      InstantSource clock,
+      String instanceId) {
+    this.store = store;
+    this.feed = feed;
+    this.applier = applier;
+    this.clock = clock;
+    this.instanceId = instanceId;
+  }
+
+  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch) {
+    Bus bus = store.putBus(spec, ifMatch);
+    changed(ConfigChange.Kind.BUS, Optional.empty(), bus.name(), bus.version(), false);
+    return bus;
+  }
+
+  public void deleteBus(String name, OptionalLong ifMatch) {
+    store.deleteBus(name, ifMatch);
+    changed(ConfigChange.Kind.BUS, Optional.empty(), name, 0, true);
+  }
+
+  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch) {
+    if (store.bus(spec.bus()).isEmpty()) {
+      throw new ConfigException.NotFound("BusNotFound", "bus '" + spec.bus() + "' does not exist");
+    }
+    Stored<RuleSpec> stored = store.putRule(spec, ifMatch);
+    changed(ConfigChange.Kind.RULE, Optional.of(spec.bus()), spec.name(), stored.version(), false);
+    return stored;
+  }
+
+  public void deleteRule(String bus, String name, OptionalLong ifMatch) {
+    store.deleteRule(bus, name, ifMatch);
+    changed(ConfigChange.Kind.RULE, Optional.of(bus), name, 0, true);
+  }
+
+  /** Stores a target; secrets sent back as {@code "***"} keep their stored value. */
+  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch) {
+    TargetSpec toStore = spec;
+    Optional<Stored<TargetSpec>> current = store.target(spec.name());
+    if (current.isPresent() && current.get().spec().type().equals(spec.type())) {
+      toStore =
+          withSettings(
+              spec,
+              Secrets.keepMasked(
+                  spec.settings(),
+                  current.get().spec().settings(),
+                  TargetTypes.secretPaths(spec.type())));
+    }
+    Stored<TargetSpec> stored = store.putTarget(toStore, ifMatch);
+    changed(ConfigChange.Kind.TARGET, Optional.empty(), spec.name(), stored.version(), false);
+    return stored;
+  }
+
+  public void deleteTarget(String name, OptionalLong ifMatch) {
+    store.deleteTarget(name, ifMatch);
+    changed(ConfigChange.Kind.TARGET, Optional.empty(), name, 0, true);
+  }
+
+  private void changed(
+      ConfigChange.Kind kind, Optional<String> bus, String name, long version, boolean deleted) {
+    ConfigChange change =
+        new ConfigChange(kind, bus, name, version, deleted, clock.millis(), instanceId);
+    applier.apply(change);
+    feed.publish(change);
+  }
+
+  private static TargetSpec withSettings(
+      TargetSpec spec, com.fasterxml.jackson.databind.node.ObjectNode settings) {
+    return new TargetSpec(
+        spec.name(),
+        spec.type(),
+        settings,
+        spec.enabled(),
+        spec.timeoutMs(),
+        spec.retry(),
+        spec.concurrencyMax(),
+        spec.rateLimitPerSecond(),
+        spec.circuit(),
+        spec.ordered());
+  }
+}

@@ -1,0 +1,78 @@
+package dev.herald.server.config;
+
+import dev.herald.core.routing.RoutingTable.Delivery;
+import dev.herald.engine.router.RouteSink;
+import dev.herald.engine.router.RoutedEvent;
+import dev.herald.store.DeadLetter;
+import dev.herald.store.RoutedDelivery;
+import dev.herald.store.Routing;
+import dev.herald.store.StateStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Records what the router did in the state store: one routing row per routed event (the journey of
+ * {@code GET /v1/events/{id}}) and a dead letter for each delivery whose input shaping failed.
+ * Thread-safe: stateless; the store serializes writes.
+ */
+public final class StoreRouteSink implements RouteSink {
+  public static final String PENDING = "pending";
+  public static final String DEAD_LETTERED = "dead-lettered";
+
+  private final StateStore store;
+
+  public StoreRouteSink(StateStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void record(List<RoutedEvent> routed) {
+    List<Routing> routings = new ArrayList<>(routed.size());
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    for (RoutedEvent event : routed) {
+      List<RoutedDelivery> deliveries = new ArrayList<>(event.deliveries().size());
+      for (Delivery delivery : event.deliveries()) {
+        switch (delivery) {
+          case Delivery.Ready ready ->
+              deliveries.add(
+                  new RoutedDelivery(
+                      ready.rule(),
+                      ready.target(),
+                      ready.deliveryKey(),
+                      PENDING,
+                      Optional.empty(),
+                      Optional.empty()));
+          case Delivery.Failed failed -> {
+            deliveries.add(
+                new RoutedDelivery(
+                    failed.rule(),
+                    failed.target(),
+                    failed.deliveryKey(),
+                    DEAD_LETTERED,
+                    Optional.of(failed.code()),
+                    Optional.of(failed.message())));
+            deadLetters.add(
+                new DeadLetter(
+                    null,
+                    failed.target(),
+                    failed.deliveryKey(),
+                    event.eventId(),
+                    failed.rule(),
+                    event.envelopeJson().orElse("{}"),
+                    0,
+                    failed.code(),
+                    failed.message(),
+                    event.routedAt(),
+                    event.routedAt()));
+          }
+        }
+      }
+      routings.add(new Routing(event.eventId(), event.bus(), event.routedAt(), deliveries));
+    }
+    store.recordRoutings(routings);
+    if (!deadLetters.isEmpty()) {
+      store.addDeadLetters(deadLetters);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.herald.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.core.config.Body;
+import dev.herald.core.config.BusSpecs;
+import dev.herald.core.config.ConfigException;
+import dev.herald.core.config.Page;
+import dev.herald.core.config.RuleSpecs;
+import dev.herald.core.config.TargetSpecs;
+import dev.herald.core.json.Json;
+import dev.herald.core.pattern.PatternCompiler;
+import dev.herald.core.pattern.RuleMatcher;
+import dev.herald.server.config.ConfigService;
+import dev.herald.store.Bus;
+import dev.herald.store.StateStore;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * The admin API of buses, rules and targets, and {@code POST /v1/test-pattern}. PUT is an
+ * idempotent upsert answering the stored object; {@code If-Match} updates only that version.
+ * Stateless; thread-safe.
+ */
+public final class AdminApi {
+  private static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  private final ConfigService config;
+  private final StateStore store;
+
+  public AdminApi(ConfigService config, StateStore store) {
+    this.config = config;
+    this.store = store;
+  }
+
+  public void register(HttpRouting.Builder routing) {
+    routing.put("/v1/buses/{bus}", this::putBus);
+    routing.get("/v1/buses", (req, res) -> list(req, res, store::listBuses, AdminApi::busJson));
+    routing.get("/v1/buses/{bus}", this::getBus);
+    routing.delete(
+        "/v1/buses/{bus}",
+        (req, res) -> {
+          config.deleteBus(param(req, "bus"), ifMatch(req));
+          res.status(204).send();
+        });
+    routing.put("/v1/buses/{bus}/rules/{rule}", this::putRule);
+    routing.get("/v1/buses/{bus}/rules", this::listRules);
+    routing.get("/v1/buses/{bus}/rules/{rule}", this::getRule);
+    routing.delete(
+        "/v1/buses/{bus}/rules/{rule}",
+        (req, res) -> {
+          config.deleteRule(param(req, "bus"), param(req, "rule"), ifMatch(req));
+          res.status(204).send();
+        });
+    routing.put("/v1/targets/{target}", this::putTarget);
+    routing.get(
+        "/v1/targets",
+        (req, res) ->
+            list(req, res, store::listTargets, t -> TargetSpecs.toJson(t.spec(), t.version())));
+    routing.get("/v1/targets/{target}", this::getTarget);
+    routing.delete(
+        "/v1/targets/{target}",
+        (req, res) -> {
+          config.deleteTarget(param(req, "target"), ifMatch(req));
+          res.status(204).send();
+        });
+    routing.post("/v1/test-pattern", this::testPattern);
+  }
+
+  private void putBus(ServerRequest req, ServerResponse res) {
+    Bus bus = config.putBus(BusSpecs.parse(param(req, "bus"), body(req)), ifMatch(req));
+    Http.send(res, 200, busJson(bus));
+  }
+
+  private void getBus(ServerRequest req, ServerResponse res) {
+    String name = param(req, "bus");
+    Bus bus = store.bus(name).orElseThrow(() -> busNotFound(name));
+    Http.send(res, 200, busJson(bus));
+  }
+
+  private void putRule(ServerRequest req, ServerResponse res) {
+    var spec = RuleSpecs.parse(param(req, "bus"), param(req, "rule"), body(req));
+    var stored = config.putRule(spec, ifMatch(req));
+    Http.send(res, 200, RuleSpecs.toJson(stored.spec(), stored.version()));
+  }
+
+  private void getRule(ServerRequest req, ServerResponse res) {
+    String bus = param(req, "bus");
+    String name = param(req, "rule");
+    var rule =
+        store
+            .rule(bus, name)
+            .orElseThrow(
+                () ->
+                    new ConfigException.NotFound(
+                        "RuleNotFound", "bus '" + bus + "' has no rule '" + name + "'"));
+    Http.send(res, 200, RuleSpecs.toJson(rule.spec(), rule.version()));
+  }
+
+  private void listRules(ServerRequest req, ServerResponse res) {
+    String bus = param(req, "bus");
+    store.bus(bus).orElseThrow(() -> busNotFound(bus));
+    list(
+        req,
+        res,
+        (limit, after) -> store.listRules(bus, limit, after),
+        r -> RuleSpecs.toJson(r.spec(), r.version()));
+  }
+
+  private void putTarget(ServerRequest req, ServerResponse res) {
+    var stored = config.putTarget(TargetSpecs.parse(param(req, "target"), body(req)), ifMatch(req));
+    Http.send(res, 200, TargetSpecs.toJson(stored.spec(), stored.version()));
+  }
+
+  private void getTarget(ServerRequest req, ServerResponse res) {
+    String name = param(req, "target");
+    var target =
+        store
+            .target(name)
+            .orElseThrow(
+                () ->
+                    new ConfigException.NotFound(
+                        "TargetNotFound", "target '" + name + "' does not exist"));
+    Http.send(res, 200, TargetSpecs.toJson(target.spec(), target.version()));
+  }
+
+  private void testPattern(ServerRequest req, ServerResponse res) {
+    Body body = Body.of(body(req), "");
+    JsonNode pattern =
+        body.node("pattern").orElseThrow(() -> body.invalid("pattern", "is required"));
+    JsonNode event = body.node("event").orElseThrow(() -> body.invalid("event", "is required"));
+    body.finish();
+    if (!event.isObject()) {
+      throw new ConfigException.Invalid(
+          "event", "event must be a JSON object (the delivered envelope)");
+    }
+    String canonical = RuleSpecs.checkPattern(pattern);
+    ObjectNode answer = Json.object();
+    answer.put(
+        "matches", RuleMatcher.matches(PatternCompiler.compile(canonical), event.toString()));
+    Http.send(res, 200, answer);
+  }
+
+  private static <T> void list(
+      ServerRequest req, ServerResponse res, PageSource<T> source, Function<T, ObjectNode> render) {
+    int limit = Page.limit(req.query().first("limit").asOptional());
+    Optional<String> after = req.query().first("after").asOptional().map(Page::nameAfter);
+    Page<T> page = source.page(limit, after);
+    ObjectNode body = Json.object();
+    ArrayNode items = body.putArray("items");
+    page.items().forEach(item -> items.add(render.apply(item)));
+    if (page.next().isPresent()) {
+      body.put("next", page.next().get());
+    } else {
+      body.putNull("next");
+    }
+    Http.send(res, 200, body);
+  }
+
+  /** One page of a list. */
+  @FunctionalInterface
+  private interface PageSource<T> {
+    Page<T> page(int limit, Optional<String> after);
+  }
+
+  static ObjectNode busJson(Bus bus) {
+    ObjectNode node = Json.object();
+    node.put("name", bus.name());
+    node.put("description", bus.description());
+    node.put("archiveRetentionDays", bus.archiveRetentionDays());
+    node.put("version", bus.version());
+    node.put("createdAt", bus.createdAt().toString());
+    node.put("updatedAt", bus.updatedAt().toString());
+    return node;
+  }
+
+  private static ConfigException.NotFound busNotFound(String name) {
+    return new ConfigException.NotFound("BusNotFound", "bus '" + name + "' does not exist");
+  }
+
+  private static JsonNode body(ServerRequest req) {
+    Http.requireJson(req);
+    return Http.parse(Http.readBody(req, MAX_BODY_BYTES));
+  }
+
+  private static String param(ServerRequest req, String name) {
+    return req.path().pathParameters().get(name);
+  }
+
+  /** The version of {@code If-Match} ({@code 3}, {@code "3"} or {@code W/"3"}), if sent. */
+  static OptionalLong ifMatch(ServerRequest req) {
+    Optional<String> header =
+        req.headers()
+            .first(HeaderNames.IF_MATCH)
+            .map(v -> v.trim().replaceFirst("^W/", "").replace("\"", ""));
+    if (header.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(header.get()));
+    } catch (NumberFormatException e) {
+      throw new ConfigException.Invalid(
+          "If-Match",
+          "If-Match must be the object's version, a whole number, got '" + header.get() + "'");
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.herald.store.internal;
+
+import dev.herald.core.config.Page;
+import dev.herald.store.DeadLetter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code dead_letters} table: at most one dead letter per (target, delivery key), ids assigned
+ * here, sortable by time. Thread-safe: the id generator is, and the {@link Database} is.
+ */
+final class DeadLetterRepository {
+  private static final String COLUMNS =
+      "id, target, delivery_key, event_id, rule, envelope, attempts, error_code, error_message,"
+          + " first_attempt_at, last_attempt_at";
+
+  /**
+   * A second dead letter of one delivery keeps the row (its id, event and first attempt) and takes
+   * the attempts and error of the later one; adding the same dead letter again changes nothing.
+   */
+  private static final String UPSERT =
+      "INSERT INTO dead_letters ("
+          + COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (target, delivery_key) DO UPDATE SET attempts = excluded.attempts,"
+          + " error_code = excluded.error_code, error_message = excluded.error_message,"
+          + " last_attempt_at = excluded.last_attempt_at"
+          + " WHERE excluded.last_attempt_at > dead_letters.last_attempt_at";
+
+  private final Database db;
+  private final SortableIds ids;
+
+  DeadLetterRepository(Database db, SortableIds ids) {
+    this.db = db;
+    this.ids = ids;
+  }
+
+  /** Adds the letters in one write; a letter without an id gets a new one. */
+  void add(List<DeadLetter> letters) throws SQLException {
+    List<DeadLetter> withIds =
+        letters.stream()
+            .map(l -> l.id() == null || l.id().isEmpty() ? l.withId(ids.next()) : l)
+            .toList();
+    db.write(
+        c -> {
+          try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+            for (DeadLetter letter : withIds) {
+              bind(upsert, letter);
+              upsert.addBatch();
+            }
+            upsert.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  Page<DeadLetter> page(String target, int limit, Optional<String> after) throws SQLException {
+    List<DeadLetter> found =
+        db.read(
+            c ->
+                Sql.list(
+                    c,
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM dead_letters WHERE target = ? AND id > ? ORDER BY id LIMIT ?",
+                    s -> {
+                      s.setString(1, target);
+                      s.setString(2, Pages.start(after));
+                      s.setInt(3, limit + 1);
+                    },
+                    DeadLetterRepository::toDeadLetter));
+    return Pages.of(found, limit, DeadLetter::id);
+  }
+
+  Optional<DeadLetter> byId(String target, String id) throws SQLException {
+    return db.read(
+        c ->
+            Sql.first(
+                c,
+                "SELECT " + COLUMNS + " FROM dead_letters WHERE target = ? AND id = ?",
+                s -> {
+                  s.setString(1, target);
+                  s.setString(2, id);
+                },
+                DeadLetterRepository::toDeadLetter));
+  }
+
+  private static void bind(PreparedStatement s, DeadLetter letter) throws SQLException {
+    s.setString(1, letter.id());
+    s.setString(2, letter.target());
+    s.setString(3, letter.deliveryKey());
+    s.setString(4, letter.eventId());
+    s.setString(5, letter.rule());
+    s.setString(6, letter.envelopeJson());
+    s.setInt(7, letter.attempts());
+    s.setString(8, letter.errorCode());
+    s.setString(9, letter.errorMessage());
+    s.setLong(10, letter.firstAttemptAt().toEpochMilli());
+    s.setLong(11, letter.lastAttemptAt().toEpochMilli());
+  }
+
+  private static DeadLetter toDeadLetter(ResultSet row) throws SQLException {
+    return new DeadLetter(
+        row.getString("id"),
+        row.getString("target"),
+        row.getString("delivery_key"),
+        row.getString("event_id"),
+        row.getString("rule"),
+        row.getString("envelope"),
+        row.getInt("attempts"),
+        row.getString("error_code"),
+        row.getString("error_message"),
+        Instant.ofEpochMilli(row.getLong("first_attempt_at")),
+        Instant.ofEpochMilli(row.getLong("last_attempt_at")));
+  }
+}

@@ -1,0 +1,148 @@
+package dev.herald.store.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.core.json.Json;
+import dev.herald.store.RoutedDelivery;
+import dev.herald.store.Routing;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code routings} table: what the router did with each event. On the routing hot path, so a
+ * call is one statement batch in one write (on SQLite, one task of the batching writer, sharing its
+ * transaction with other writes), and the JSON is rendered on the caller's thread before the write
+ * is handed over. Stateless apart from the {@link Database}; thread-safe as it is.
+ */
+final class RoutingRepository {
+  /** Rows deleted per transaction by a purge, so that it never holds the writer for long. */
+  static final int PURGE_CHUNK = 5_000;
+
+  private static final String UPSERT =
+      "INSERT INTO routings (event_id, bus, routed_at, deliveries) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (event_id) DO UPDATE SET bus = excluded.bus,"
+          + " routed_at = excluded.routed_at, deliveries = excluded.deliveries";
+  private static final String PURGE =
+      "DELETE FROM routings WHERE event_id IN"
+          + " (SELECT event_id FROM routings WHERE routed_at < ? LIMIT ?)";
+
+  private final Database db;
+
+  /** A routing as it is written. */
+  private record Row(String eventId, String bus, long routedAt, String deliveries) {}
+
+  RoutingRepository(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Upserts the routings by event id. Within one call the last routing of an event id wins (and is
+   * the only one sent, so that no statement of the batch touches a row twice).
+   */
+  void record(List<Routing> routings) throws SQLException {
+    Map<String, Row> rows = new LinkedHashMap<>();
+    for (Routing r : routings) {
+      rows.put(
+          r.eventId(),
+          new Row(r.eventId(), r.bus(), r.routedAt().toEpochMilli(), json(r.deliveries())));
+    }
+    db.write(
+        c -> {
+          try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+            for (Row row : rows.values()) {
+              upsert.setString(1, row.eventId());
+              upsert.setString(2, row.bus());
+              upsert.setLong(3, row.routedAt());
+              upsert.setString(4, row.deliveries());
+              upsert.addBatch();
+            }
+            upsert.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  Optional<Routing> byEventId(String eventId) throws SQLException {
+    return db.read(
+        c ->
+            Sql.first(
+                c,
+                "SELECT event_id, bus, routed_at, deliveries FROM routings WHERE event_id = ?",
+                s -> s.setString(1, eventId),
+                RoutingRepository::toRouting));
+  }
+
+  /** Deletes routings routed before {@code cutoff}, in chunks of {@link #PURGE_CHUNK} rows. */
+  int purgeBefore(Instant cutoff) throws SQLException {
+    long millis = cutoff.toEpochMilli();
+    int total = 0;
+    int deleted;
+    do {
+      deleted =
+          db.write(
+              c ->
+                  Sql.update(
+                      c,
+                      PURGE,
+                      s -> {
+                        s.setLong(1, millis);
+                        s.setInt(2, PURGE_CHUNK);
+                      }));
+      total += deleted;
+    } while (deleted >= PURGE_CHUNK);
+    return total;
+  }
+
+  private static Routing toRouting(ResultSet row) throws SQLException {
+    String eventId = row.getString("event_id");
+    List<RoutedDelivery> deliveries = new ArrayList<>();
+    for (JsonNode d : JsonText.read(row.getString("deliveries"), "routing of " + eventId)) {
+      deliveries.add(
+          new RoutedDelivery(
+              d.path("rule").asText(),
+              d.path("target").asText(),
+              d.path("deliveryKey").asText(),
+              d.path("status").asText(),
+              Optional.ofNullable(d.get("errorCode")).map(JsonNode::asText),
+              Optional.ofNullable(d.get("errorMessage")).map(JsonNode::asText)));
+    }
+    return new Routing(
+        eventId, row.getString("bus"), Instant.ofEpochMilli(row.getLong("routed_at")), deliveries);
+  }
+
+  /** {@code [{rule, target, deliveryKey, status, errorCode?, errorMessage?}]}. */
+  static String json(List<RoutedDelivery> deliveries) {
+    StringWriter out = new StringWriter(32 + 160 * deliveries.size());
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartArray();
+      for (RoutedDelivery d : deliveries) {
+        g.writeStartObject();
+        g.writeStringField("rule", d.rule());
+        g.writeStringField("target", d.target());
+        g.writeStringField("deliveryKey", d.deliveryKey());
+        g.writeStringField("status", d.status());
+        if (d.errorCode().isPresent()) {
+          g.writeStringField("errorCode", d.errorCode().get());
+        }
+        if (d.errorMessage().isPresent()) {
+          g.writeStringField("errorMessage", d.errorMessage().get());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot render the deliveries of a routing", e);
+    }
+    return out.toString();
+  }
+}
