@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.event.EventId;
+import dev.herald.core.routing.DeliveryKey;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every acknowledged event survives a SIGKILL of Herald under load and a restart. */
+/**
+ * Every acknowledged event survives a SIGKILL of Herald under load and a restart, and every matched
+ * (event, rule, target) reaches its target topic, duplicates carrying one delivery key.
+ */
 class CrashRecoveryIT {
   private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryIT.class);
 
@@ -33,6 +41,7 @@ class CrashRecoveryIT {
     Path dataDir = Files.createDirectories(tmp.resolve("data"));
     try (HeraldProcess herald = HeraldProcess.start(dataDir)) {
       herald.awaitReady(Duration.ofSeconds(60));
+      configureRoutes(herald);
       Set<String> acked = ConcurrentHashMap.newKeySet();
       AtomicBoolean stop = new AtomicBoolean();
       try (var load = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -67,6 +76,87 @@ class CrashRecoveryIT {
               "{\"entries\":[{\"source\":\"s\",\"detailType\":\"After\",\"detail\":{}}]}");
       assertThat(after.statusCode()).isEqualTo(200);
     }
+  }
+
+  /** Rule "all" sends every event to target "all"; rule "high" sends i >= 25 to both targets. */
+  private static void configureRoutes(HeraldProcess herald) {
+    put(herald, "/v1/targets/all", "{\"type\":\"log\"}");
+    put(herald, "/v1/targets/high", "{\"type\":\"log\"}");
+    put(
+        herald,
+        "/v1/buses/default/rules/all",
+        "{\"pattern\":{\"source\":[\"crash.test\"]},\"targets\":[{\"target\":\"all\"}]}");
+    put(
+        herald,
+        "/v1/buses/default/rules/high",
+        "{\"pattern\":{\"source\":[\"crash.test\"],\"detail\":{\"i\":[{\"numeric\":[\">=\",25]}]}},"
+            + "\"targets\":[{\"target\":\"all\"},{\"target\":\"high\"}]}");
+  }
+
+  private static void put(HeraldProcess herald, String path, String json) {
+    HttpResponse<String> answer = herald.put(path, json);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+  }
+
+  private static void assertEveryMatchRouted(HeraldProcess herald, Set<String> acked)
+      throws Exception {
+    String bootstrap = herald.runtime().getProperty("kafka.bootstrap");
+    int ordinal = EventId.parse(acked.iterator().next()).orElseThrow().busOrdinal();
+    Set<String> expected = new HashSet<>();
+    for (ConsumerRecord<byte[], byte[]> r :
+        BusTopicReader.readAll(bootstrap, "herald.bus.default")) {
+      String id = new EventId(r.timestamp(), ordinal, r.partition(), r.offset()).toString();
+      if (!acked.contains(id)) {
+        continue; // published but never acknowledged (the request died with Herald)
+      }
+      int i = HeraldProcess.JSON.readTree(r.value()).at("/detail/i").asInt();
+      expected.add(id + "|all|all");
+      if (i >= 25) {
+        expected.add(id + "|high|all");
+        expected.add(id + "|high|high");
+      }
+    }
+    Map<String, Set<String>> keys = new HashMap<>();
+    long records;
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    do {
+      keys.clear();
+      records = 0;
+      for (String target : List.of("all", "high")) {
+        for (ConsumerRecord<byte[], byte[]> r :
+            BusTopicReader.readAll(bootstrap, "herald.target." + target)) {
+          String delivery =
+              header(r, "herald-event-id") + "|" + header(r, "herald-rule") + "|" + target;
+          keys.computeIfAbsent(delivery, k -> new HashSet<>())
+              .add(header(r, "herald-delivery-key"));
+          records++;
+        }
+      }
+      if (keys.keySet().containsAll(expected)) {
+        break;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    assertThat(keys.keySet()).containsAll(expected);
+    for (var entry : keys.entrySet()) {
+      String[] parts = entry.getKey().split("\\|");
+      assertThat(entry.getValue())
+          .as("one delivery key per delivery " + entry.getKey())
+          .containsExactly(DeliveryKey.of(parts[0], parts[1], parts[2], Optional.empty()));
+    }
+    LOG.info(
+        "{} deliveries of {} acknowledged events routed across the crash; {} target records"
+            + " written twice (same delivery key)",
+        expected.size(),
+        acked.size(),
+        records - keys.size());
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    var header = r.headers().lastHeader(name);
+    return header == null
+        ? null
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void publishUntilStopped(

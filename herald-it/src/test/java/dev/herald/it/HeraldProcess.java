@@ -137,6 +137,14 @@ final class HeraldProcess implements AutoCloseable {
             .build());
   }
 
+  HttpResponse<String> put(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());
