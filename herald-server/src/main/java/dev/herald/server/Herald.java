@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
 public final class Herald implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Herald.class);
 
+  /** How long the journey of an event is kept. */
+  static final Duration JOURNEY_RETENTION = Duration.ofDays(7);
+
   /** The broker limit Herald needs: the largest entry plus room for the record's framing. */
   static final int REQUIRED_MESSAGE_BYTES = IngestService.MAX_ENTRY_BYTES + 64 * 1024;
 
@@ -87,7 +90,6 @@ public final class Herald implements AutoCloseable {
     requireLoopback(config.host());
     createDataDir();
     InstantSource clock = InstantSource.system();
-    String instanceId = UUID.randomUUID().toString();
     // the broker and the store start in parallel: together they are most of the start time
     CompletableFuture<Engine> engineStart =
         CompletableFuture.supplyAsync(
@@ -113,23 +115,10 @@ public final class Herald implements AutoCloseable {
     EventReader reader =
         open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));
     IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
-    schedulePurge(ingest);
+    schedulePurge(ingest, store, clock);
 
-    RoutingTables tables = new RoutingTables(store);
-    Routers routers =
-        open(
-            new Routers(
-                RouterSettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes()),
-                tables::get,
-                new StoreRouteSink(store),
-                clock,
-                metrics));
-    ConfigApplier applier =
-        new ConfigApplier(store, buses, tables, topics, routers, clock, instanceId, metrics);
-    applier.applyAll();
-    ConfigFeed feed = open(new ConfigFeed(engine.bootstrapServers(), instanceId, applier::apply));
-    ConfigService configService = new ConfigService(store, feed, applier, clock, instanceId);
-
+    ConfigService configService =
+        startRouting(store, topics, buses, clock, metrics, UUID.randomUUID().toString());
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
@@ -158,6 +147,33 @@ public final class Herald implements AutoCloseable {
         Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 
+  /**
+   * Starts a router per bus and the config change feed; returns the service that changes
+   * configuration.
+   */
+  private ConfigService startRouting(
+      StateStore store,
+      Topics topics,
+      BusDirectory buses,
+      InstantSource clock,
+      PrometheusMeterRegistry metrics,
+      String instanceId) {
+    RoutingTables tables = new RoutingTables(store);
+    Routers routers =
+        open(
+            new Routers(
+                RouterSettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes()),
+                tables::get,
+                new StoreRouteSink(store),
+                clock,
+                metrics));
+    ConfigApplier applier =
+        new ConfigApplier(store, buses, tables, topics, routers, clock, instanceId, metrics);
+    applier.applyAll();
+    ConfigFeed feed = open(new ConfigFeed(engine.bootstrapServers(), instanceId, applier::apply));
+    return new ConfigService(store, feed, applier, clock, instanceId);
+  }
+
   private Engine startEngine() {
     return config
         .kafkaBootstrap()
@@ -176,7 +192,8 @@ public final class Herald implements AutoCloseable {
     return topics.reachable(Duration.ofMillis(800)) ? null : "engine not reachable";
   }
 
-  private void schedulePurge(IngestService ingest) {
+  /** Every minute: drop client ids past the dedupe window and journeys past their retention. */
+  private void schedulePurge(IngestService ingest, StateStore store, InstantSource clock) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("herald-purge").daemon().factory());
@@ -184,10 +201,11 @@ public final class Herald implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            int purged = ingest.purgeExpiredClientIds();
-            LOG.debug("purged {} expired client ids", purged);
+            int clientIds = ingest.purgeExpiredClientIds();
+            int journeys = store.purgeRoutingsBefore(clock.instant().minus(JOURNEY_RETENTION));
+            LOG.debug("purged {} expired client ids and {} old journeys", clientIds, journeys);
           } catch (RuntimeException e) {
-            LOG.warn("cannot purge expired client ids: {}", e.toString());
+            LOG.warn("cannot purge expired state: {}", e.toString());
           }
         },
         1,

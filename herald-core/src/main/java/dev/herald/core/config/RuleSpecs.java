@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.json.Json;
+import dev.herald.core.pattern.CompiledPattern;
 import dev.herald.core.pattern.InvalidPatternException;
 import dev.herald.core.pattern.PatternCompiler;
 import dev.herald.core.shaping.InputShape;
@@ -30,7 +31,7 @@ public final class RuleSpecs {
     Body body = Body.of(json, "");
     JsonNode pattern =
         body.node("pattern").orElseThrow(() -> body.invalid("pattern", "is required"));
-    String canonical = checkPattern(pattern);
+    String canonical = compilePattern(pattern).json();
     boolean enabled = body.bool("enabled", true);
     String description = body.text("description", 512).orElse("");
     List<RuleSpec.RuleTarget> targets = targets(body.node("targets"));
@@ -41,14 +42,14 @@ public final class RuleSpecs {
     return new RuleSpec(bus, name, canonical, enabled, description, targets);
   }
 
-  /** Checks an EventBridge pattern; returns its canonical JSON. */
-  public static String checkPattern(JsonNode pattern) {
+  /** Checks and compiles an EventBridge pattern, or answers 400 InvalidPattern saying where. */
+  public static CompiledPattern compilePattern(JsonNode pattern) {
     if (!pattern.isObject()) {
       throw new ConfigException.Invalid(
           "InvalidPattern", "pattern", "pattern must be a JSON object");
     }
     try {
-      return PatternCompiler.compile(pattern.toString()).json();
+      return PatternCompiler.compile(pattern.toString());
     } catch (InvalidPatternException e) {
       throw new ConfigException.Invalid("InvalidPattern", "pattern", e.getMessage());
     }

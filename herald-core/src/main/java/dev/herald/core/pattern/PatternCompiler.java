@@ -15,10 +15,10 @@ import software.amazon.event.ruler.Machine;
  *
  * <ul>
  *   <li><b>size</b>: at most {@value #MAX_PATTERN_CHARS} characters in canonical form (whitespace
- *       does not count, so an indented pattern is not penalised). That is the limit of
- *       EventBridge's PutRule {@code EventPattern} (4,096; some documents still quote the older
- *       2,048), so every pattern EventBridge accepts fits. Texts longer than {@value
- *       #MAX_PATTERN_TEXT_CHARS} characters are refused before they are read at all.
+ *       does not count, so an indented pattern is not penalised). EventBridge's documents have
+ *       given 2,048 and 4,096 for {@code EventPattern}; Herald takes the larger, so every pattern
+ *       EventBridge accepts fits, while the cost of checking one stays in milliseconds. Texts
+ *       longer than {@value #MAX_PATTERN_TEXT_CHARS} characters are refused before they are read.
  *   <li><b>complexity</b>: at most {@value #MAX_COMPLEXITY}, as counted by event-ruler's {@code
  *       MachineComplexityEvaluator} on a machine holding only this pattern: how many wildcard
  *       states a worst-case value can keep alive at once, which is what makes matching slow for

@@ -56,7 +56,7 @@ class PatternConformanceTest {
   @Test
   void oneMatcherHoldingEveryCaseAnswersEachCaseAndAgreesWithAPlainMachine() throws Exception {
     Map<String, CompiledPattern> rules = new LinkedHashMap<>();
-    Machine plain = new Machine();
+    Machine plain = Machine.builder().build();
     for (Case c : CASES) {
       rules.put(c.name(), compile(c));
       plain.addRule(c.name(), c.pattern());

@@ -3,6 +3,7 @@ package dev.herald.core.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.core.json.Json;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,23 +46,13 @@ class RuleMatcherTest {
   void indexedMatcherOf10000RulesOver100SourcesAgreesWithAPlainMachine() throws Exception {
     Random random = new Random(20261126L);
     Map<String, CompiledPattern> rules = new LinkedHashMap<>();
-    Machine plain = new Machine();
-    long t0 = System.nanoTime();
-    long tc = 0, tp = 0;
+    Machine plain = Machine.builder().build();
     for (int i = 0; i < 10_000; i++) {
       String json = q(randomPattern(random));
-      long a = System.nanoTime();
       rules.put("rule-" + i, PatternCompiler.compile(json));
-      long b = System.nanoTime();
       plain.addRule("rule-" + i, json);
-      tc += b - a;
-      tp += System.nanoTime() - b;
     }
-    long t1 = System.nanoTime();
     RuleMatcher matcher = RuleMatcher.of(rules);
-    long t2 = System.nanoTime();
-    System.out.println(
-        "compile=" + tc / 1e6 + " plainAdd=" + tp / 1e6 + " build=" + (t2 - t1) / 1e6);
     assertThat(matcher.size()).isEqualTo(10_000);
 
     int matched = 0;
@@ -69,13 +60,13 @@ class RuleMatcherTest {
       String event = randomEvent(random);
       List<String> found = matcher.matches(event);
       assertThat(found).as(event).doesNotHaveDuplicates();
+      assertThat(matcher.matches(Json.MAPPER.readTree(event))).as(event).isEqualTo(found);
       assertThat(new HashSet<>(found))
           .as(event)
           .isEqualTo(new HashSet<>(plain.rulesForJSONEvent(event)));
       matched += found.size();
     }
-    System.out.println("match=" + (System.nanoTime() - t2) / 1e6);
-    assertThat(matched).as("the random events match some rules").isGreaterThan(2_000);
+    assertThat(matched).as("the random events match some rules").isGreaterThan(1_000);
   }
 
   @Test
@@ -168,6 +159,70 @@ class RuleMatcherTest {
   }
 
   @Test
+  void parsedEnvelopeMatchesLikeItsText() throws Exception {
+    RuleMatcher matcher =
+        RuleMatcher.builder()
+            .add("exact", pattern("{'source':['a'],'detail':{'n':[{'numeric':['>',1.5]}]}}"))
+            .add("fallback", pattern("{'detail':{'n':[2.25]}}"))
+            .build();
+    String event = q("{'source':'a','detail-type':'T','detail':{'n':2.25}}");
+
+    assertThat(matcher.matches(Json.MAPPER.readTree(event)))
+        .containsExactlyInAnyOrder("exact", "fallback")
+        .containsExactlyInAnyOrderElementsOf(matcher.matches(event));
+  }
+
+  @Test
+  void rejectsAnEventThatRepeatsAKey() {
+    RuleMatcher matcher = RuleMatcher.builder().add("r", pattern("{'source':['a']}")).build();
+
+    assertThatThrownBy(() -> matcher.matches(q("{'source':'a','source':'b'}")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rebuildReusesTheMachinesOfUnchangedBucketsAndLeavesTheOldMatcherAsItWas() {
+    RuleMatcher before =
+        RuleMatcher.builder()
+            .add("a1", pattern("{'source':['a']}"))
+            .add("b1", pattern("{'source':['b'],'detail-type':['Old']}"))
+            .add("any", pattern("{'detail-type':[{'prefix':'O'}]}"))
+            .build();
+
+    RuleMatcher after =
+        RuleMatcher.builder()
+            .replacing(before)
+            .add("a1", pattern("{'source':['a']}"))
+            .add("b1", pattern("{'source':['b'],'detail-type':['New']}"))
+            .add("any", pattern("{'detail-type':[{'prefix':'O'}]}"))
+            .build();
+
+    IndexedRuleMatcher old = (IndexedRuleMatcher) before;
+    IndexedRuleMatcher rebuilt = (IndexedRuleMatcher) after;
+    assertThat(rebuilt.sourceMachine("a")).isSameAs(old.sourceMachine("a"));
+    assertThat(rebuilt.sourceMachine("b")).isNotSameAs(old.sourceMachine("b"));
+    assertThat(after.matches(event("b", "New"))).containsExactly("b1");
+    assertThat(after.matches(event("b", "Old"))).containsExactly("any");
+    assertThat(before.matches(event("b", "Old"))).containsExactlyInAnyOrder("b1", "any");
+    assertThat(after.matches(event("a", "T"))).containsExactly("a1");
+  }
+
+  @Test
+  void rebuildWithoutARuleNoLongerMatchesIt() {
+    RuleMatcher before =
+        RuleMatcher.builder()
+            .add("a1", pattern("{'source':['a']}"))
+            .add("a2", pattern("{'source':['a'],'detail-type':['T']}"))
+            .build();
+
+    RuleMatcher after =
+        RuleMatcher.builder().replacing(before).add("a1", pattern("{'source':['a']}")).build();
+
+    assertThat(after.matches(event("a", "T"))).containsExactly("a1");
+    assertThat(after.size()).isEqualTo(1);
+  }
+
+  @Test
   void emptyMatcherMatchesNothing() {
     RuleMatcher matcher = RuleMatcher.builder().build();
 
@@ -206,55 +261,64 @@ class RuleMatcherTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /**
+   * A random rule of one of the shapes rule sets are made of. Numeric ranges are few and mostly
+   * bounded: event-ruler's cost of adding one-sided ranges on one field grows with the square of
+   * their number, which would make the plain machine of this test take minutes to build.
+   */
   private static String randomPattern(Random random) {
     String source = "'svc-" + random.nextInt(SOURCES) + "'";
     String other = "'svc-" + random.nextInt(SOURCES) + "'";
     String type = "'Type" + random.nextInt(DETAIL_TYPES) + "'";
-    int kind = random.nextInt(100);
-    if (kind < 30) {
+    String status = random.nextBoolean() ? "'ok'" : "'fail'";
+    int low = random.nextInt(1000);
+    int kind = random.nextInt(200);
+    if (kind < 80) {
       return "{'source':[" + source + "],'detail-type':[" + type + "]}";
-    } else if (kind < 55) {
-      return "{'source':["
-          + source
-          + "],'detail':{'amount':[{'numeric':['>',"
-          + random.nextInt(1000)
-          + "]}]}}";
-    } else if (kind < 75) {
-      return "{'source':["
-          + source
-          + ","
-          + other
-          + "],'detail':{'status':['"
-          + (random.nextBoolean() ? "ok" : "fail")
-          + "']}}";
-    } else if (kind < 90) {
+    } else if (kind < 120) {
+      return "{'source':[" + source + "," + other + "],'detail':{'status':[" + status + "]}}";
+    } else if (kind < 150) {
       return "{'source':["
           + source
           + "],'detail':{'status':[{'anything-but':'ok'}],"
           + "'region':[{'exists':"
           + random.nextBoolean()
           + "}]}}";
-    } else if (kind < 95) {
+    } else if (kind < 160) {
+      return "{'source':["
+          + source
+          + "],'detail':{'amount':[{'numeric':['>=',"
+          + low
+          + ",'<',"
+          + (low + 100)
+          + "]}]}}";
+    } else if (kind < 161) {
+      return "{'source':[" + source + "],'detail':{'amount':[{'numeric':['>'," + low + "]}]}}";
+    } else if (kind < 171) {
       return "{'source':[{'prefix':'svc-"
           + random.nextInt(10)
           + "'}],'detail-type':["
           + type
           + "]}";
-    } else if (kind < 97) {
+    } else if (kind < 175) {
       return "{'$or':[{'source':["
           + source
           + "]},{'detail-type':["
           + type
           + "]}],"
-          + "'detail':{'amount':[{'numeric':['<',"
-          + random.nextInt(100)
-          + "]}]}}";
-    } else if (kind < 99) {
+          + "'detail':{'amount':["
+          + low
+          + ","
+          + (low + 1)
+          + "]}}";
+    } else if (kind < 179) {
       return "{'source':[{'wildcard':'svc-"
           + random.nextInt(10)
           + "*'}],'detail':{'status':['fail']}}";
+    } else if (kind < 189) {
+      return "{'detail-type':[" + type + "],'detail':{'status':[{'equals-ignore-case':'OK'}]}}";
     }
-    return "{'detail-type':[" + type + "],'detail':{'status':[{'equals-ignore-case':'OK'}]}}";
+    return "{'source':[" + source + "],'detail':{'status':[{'suffix':'ail'}]}}";
   }
 
   private static String randomEvent(Random random) {

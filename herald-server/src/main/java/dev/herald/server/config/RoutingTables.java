@@ -4,6 +4,7 @@ import dev.herald.core.routing.RoutingTable;
 import dev.herald.store.StateStore;
 import dev.herald.store.Stored;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,21 +25,21 @@ public final class RoutingTables {
   }
 
   public RoutingTable get(String bus) {
-    return tables.computeIfAbsent(bus, this::load);
+    return tables.computeIfAbsent(bus, b -> load(b, Optional.empty()));
   }
 
   /** Rebuilds the table of a bus from its stored rules. */
   public void reload(String bus) {
-    tables.put(bus, load(bus));
+    tables.compute(bus, (b, previous) -> load(b, Optional.ofNullable(previous)));
   }
 
   public void remove(String bus) {
     tables.remove(bus);
   }
 
-  private RoutingTable load(String bus) {
+  private RoutingTable load(String bus, Optional<RoutingTable> previous) {
     var rules = store.rules(bus).stream().map(Stored::spec).toList();
-    RoutingTable table = RoutingTable.build(bus, rules);
+    RoutingTable table = RoutingTable.build(bus, rules, previous);
     LOG.info(
         "routing table of bus {}: {} enabled rules of {}", bus, table.ruleCount(), rules.size());
     return table;

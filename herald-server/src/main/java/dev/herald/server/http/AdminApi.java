@@ -10,7 +10,6 @@ import dev.herald.core.config.Page;
 import dev.herald.core.config.RuleSpecs;
 import dev.herald.core.config.TargetSpecs;
 import dev.herald.core.json.Json;
-import dev.herald.core.pattern.PatternCompiler;
 import dev.herald.core.pattern.RuleMatcher;
 import dev.herald.server.config.ConfigService;
 import dev.herald.store.Bus;
@@ -140,10 +139,8 @@ public final class AdminApi {
       throw new ConfigException.Invalid(
           "event", "event must be a JSON object (the delivered envelope)");
     }
-    String canonical = RuleSpecs.checkPattern(pattern);
     ObjectNode answer = Json.object();
-    answer.put(
-        "matches", RuleMatcher.matches(PatternCompiler.compile(canonical), event.toString()));
+    answer.put("matches", RuleMatcher.matches(RuleSpecs.compilePattern(pattern), event.toString()));
     Http.send(res, 200, answer);
   }
 
