@@ -1,11 +1,15 @@
 package dev.herald.server;
 
+import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.engine.broker.EmbeddedConfig;
 import dev.herald.engine.broker.Engine;
 import dev.herald.engine.bus.EventAppender;
 import dev.herald.engine.bus.EventReader;
 import dev.herald.engine.config.ConfigFeed;
+import dev.herald.engine.delivery.DeliveryPool;
+import dev.herald.engine.delivery.DeliverySettings;
+import dev.herald.engine.delivery.TargetRuntime;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
@@ -13,7 +17,11 @@ import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
 import dev.herald.server.config.StoreRouteSink;
+import dev.herald.server.delivery.DeadLetters;
+import dev.herald.server.delivery.Envelopes;
+import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
+import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.ingest.BusDirectory;
@@ -22,6 +30,8 @@ import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
+import dev.herald.targets.TargetContext;
+import dev.herald.targets.Targets;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -41,12 +51,16 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,8 +131,8 @@ public final class Herald implements AutoCloseable {
     IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
     schedulePurge(ingest, store, clock);
 
-    ConfigService configService =
-        startRouting(store, topics, buses, clock, metrics, UUID.randomUUID().toString());
+    Routing routing =
+        startRouting(store, topics, buses, reader, clock, metrics, UUID.randomUUID().toString());
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
@@ -134,7 +148,8 @@ public final class Herald implements AutoCloseable {
                 config.host(),
                 config.port(),
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
-                new AdminApi(configService, store)::register,
+                new AdminApi(routing.config(), store)::register,
+                new DeadLetterApi(store, routing.deadLetters())::register,
                 new OpsApi(readiness, metrics)::register));
     writeRuntimeFile();
     LOG.info(
@@ -147,14 +162,18 @@ public final class Herald implements AutoCloseable {
         Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
 
+  /** What {@link #startRouting} builds for the HTTP APIs. */
+  private record Routing(ConfigService config, DeadLetters deadLetters) {}
+
   /**
-   * Starts a router per bus and the config change feed; returns the service that changes
-   * configuration.
+   * Starts a router per bus, the delivery pool and the config change feed; returns what the admin
+   * and dead-letter APIs need.
    */
-  private ConfigService startRouting(
+  private Routing startRouting(
       StateStore store,
       Topics topics,
       BusDirectory buses,
+      EventReader reader,
       InstantSource clock,
       PrometheusMeterRegistry metrics,
       String instanceId) {
@@ -167,11 +186,29 @@ public final class Herald implements AutoCloseable {
                 new StoreRouteSink(store),
                 clock,
                 metrics));
+    AtomicReference<ConfigService> config = new AtomicReference<>();
+    TargetContext context = new TargetContext(clock, true, Set.of());
+    Function<TargetSpec, TargetRuntime> runtimes =
+        spec -> new TargetRuntime(spec, Targets.create(spec, context), clock);
+    Envelopes envelopes = new Envelopes(buses, topics, reader);
+    DeliveryPool delivery =
+        open(
+            new DeliveryPool(
+                DeliverySettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes()),
+                new StoreLedger(store, envelopes::of, instanceId),
+                name -> store.target(name).map(t -> runtimes.apply(t.spec())),
+                clock,
+                RandomGenerator.getDefault(),
+                metrics,
+                name -> config.get().disableTarget(name)));
     ConfigApplier applier =
-        new ConfigApplier(store, buses, tables, topics, routers, clock, instanceId, metrics);
+        new ConfigApplier(
+            store, buses, tables, topics, routers, delivery, runtimes, clock, instanceId, metrics);
     applier.applyAll();
     ConfigFeed feed = open(new ConfigFeed(engine.bootstrapServers(), instanceId, applier::apply));
-    return new ConfigService(store, feed, applier, clock, instanceId);
+    config.set(new ConfigService(store, feed, applier, clock, instanceId));
+    delivery.start();
+    return new Routing(config.get(), new DeadLetters(store, buses, tables, clock));
   }
 
   private Engine startEngine() {

@@ -6,15 +6,19 @@ import dev.herald.core.config.Page;
 import dev.herald.core.config.RuleSpec;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.store.internal.StoreFactory;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Herald's state store: low-volume, random-access state (buses, targets, rules, routings, dead
- * letters now; retries, the journal and more later) in SQLite (embedded mode) or PostgreSQL
- * (cluster mode).
+ * letters, the delivery journal and scheduled retries now; more later) in SQLite (embedded mode) or
+ * PostgreSQL (cluster mode).
  *
  * <p><b>Thread safety.</b> Every method is blocking and safe to call from any number of threads,
  * virtual threads included. With SQLite, the calling thread never runs native code itself: writes
@@ -204,6 +208,86 @@ public interface StateStore extends AutoCloseable {
 
   /** The dead letter {@code id} of {@code target}. */
   Optional<DeadLetter> deadLetter(String target, String id);
+
+  /**
+   * Deletes and returns, in one transaction, the dead letters of {@code target} with these ids, by
+   * id (redrive turns them into retries due now). Unknown ids, and ids of letters another call took
+   * first, are not returned: each letter is taken once, also across Herald instances.
+   */
+  List<DeadLetter> takeDeadLetters(String target, List<String> ids);
+
+  /**
+   * Deletes and returns, in one transaction, the first {@code limit} dead letters of {@code target}
+   * by id; call again until it returns none to take them all.
+   *
+   * @throws IllegalArgumentException when {@code limit} is below 1
+   */
+  List<DeadLetter> takeAllDeadLetters(String target, int limit);
+
+  /** Deletes the dead letters of {@code target} with these ids; returns how many existed. */
+  int purgeDeadLetters(String target, List<String> ids);
+
+  /**
+   * Deletes every dead letter of {@code target}, a few thousand per transaction; returns how many.
+   */
+  int purgeAllDeadLetters(String target);
+
+  // --- the delivery journal ---
+
+  /**
+   * Records the latest state of deliveries, upserting by delivery key in one statement batch (pass
+   * many entries per call). An entry stored as {@code delivered} stays delivered: a later entry of
+   * its key (a late duplicate attempt, or {@code skipped-duplicate}) changes nothing but the
+   * attempt count. The stored attempt count is the highest given; the first attempt time the
+   * earliest; every other field the latest entry's. Entries of one key in one call apply in list
+   * order. An empty list does nothing.
+   */
+  void recordAttempts(List<JournalEntry> entries);
+
+  /**
+   * The journal entries of these delivery keys, by key, in one query (for dedupe before invoking:
+   * skip the keys whose entry {@link JournalEntry#isDelivered()}). Keys without an entry are
+   * absent.
+   */
+  Map<String, JournalEntry> journal(Collection<String> deliveryKeys);
+
+  /** The journal entries of the deliveries of one event, by delivery key. */
+  List<JournalEntry> journalOfEvent(String eventId);
+
+  /**
+   * Deletes journal entries last attempted before {@code cutoff} (entries never attempted count
+   * from their first attempt; entries with neither time are kept), a few thousand rows per
+   * transaction; returns how many were deleted.
+   */
+  int purgeJournalBefore(Instant cutoff);
+
+  // --- scheduled retries ---
+
+  /**
+   * Schedules retries, upserting by delivery key (a scheduled retry replaces the stored one and
+   * releases its claim). Within one call the last retry of a key wins. An empty list does nothing.
+   */
+  void scheduleRetries(List<ScheduledRetry> retries);
+
+  /**
+   * Claims up to {@code limit} retries that are due ({@code dueAt <= now}), not claimed under a
+   * live lease (a lease ends at {@code now + lease} of its claim and is live until then, inclusive)
+   * and not of a target in {@code pausedTargets}, oldest due first. The claim is made in the same
+   * transaction that selects them: two claimers, threads or Herald instances, never both get a
+   * retry while its lease is live. Complete a delivered (or dead-lettered) retry with {@link
+   * #completeRetries}, or schedule it again; a retry neither completed nor rescheduled is claimable
+   * again once its lease expired.
+   *
+   * @throws IllegalArgumentException when {@code lease} is not positive or {@code limit} below 1
+   */
+  List<ScheduledRetry> claimDueRetries(
+      String owner, Instant now, Duration lease, int limit, Set<String> pausedTargets);
+
+  /** Deletes the retries of these delivery keys; unknown keys are ignored. */
+  void completeRetries(Collection<String> deliveryKeys);
+
+  /** How many retries are scheduled for {@code target}, claimed or not. */
+  int countRetries(String target);
 
   /**
    * The event id stored for {@code clientId} on {@code bus}, if it was recorded at or after {@code

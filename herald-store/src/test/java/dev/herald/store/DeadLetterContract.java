@@ -158,4 +158,100 @@ abstract class DeadLetterContract extends ContractPart {
     store().addDeadLetters(List.of(letter("hook", "k3")));
     assertThat(all("hook")).extracting(DeadLetter::deliveryKey).containsExactly("k1", "k2", "k3");
   }
+
+  // --- take (redrive) and purge ---
+
+  private List<String> ids(String target) {
+    return all(target).stream().map(DeadLetter::id).toList();
+  }
+
+  private void addFive() {
+    List<DeadLetter> letters = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      letters.add(letter("hook", "k" + i));
+    }
+    letters.add(letter("other", "k0"));
+    store().addDeadLetters(letters);
+  }
+
+  @Test
+  void takingDeadLettersByIdReturnsAndDeletesThem() {
+    addFive();
+    List<DeadLetter> before = all("hook");
+    String otherId = ids("other").getFirst();
+
+    List<DeadLetter> taken =
+        store()
+            .takeDeadLetters(
+                "hook", List.of(before.get(3).id(), before.get(1).id(), "UNKNOWN", otherId));
+
+    assertThat(taken).containsExactly(before.get(1), before.get(3));
+    assertThat(all("hook")).containsExactly(before.get(0), before.get(2), before.get(4));
+    assertThat(ids("other")).containsExactly(otherId);
+    assertThat(store().takeDeadLetters("hook", List.of(before.get(1).id()))).isEmpty();
+    assertThat(store().takeDeadLetters("hook", List.of())).isEmpty();
+  }
+
+  @Test
+  void takingAllDeadLettersGoesByIdInBatchesOfTheLimit() {
+    addFive();
+    List<DeadLetter> before = all("hook");
+
+    assertThat(store().takeAllDeadLetters("hook", 3))
+        .containsExactlyElementsOf(before.subList(0, 3));
+    assertThat(store().takeAllDeadLetters("hook", 3))
+        .containsExactlyElementsOf(before.subList(3, 5));
+    assertThat(store().takeAllDeadLetters("hook", 3)).isEmpty();
+    assertThat(all("other")).hasSize(1);
+  }
+
+  @Test
+  void concurrentTakesNeverReturnOneDeadLetterTwice() throws Exception {
+    List<DeadLetter> letters = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      letters.add(letter("hook", "k" + i));
+    }
+    store().addDeadLetters(letters);
+    List<String> ids = ids("hook");
+    List<java.util.concurrent.Callable<List<DeadLetter>>> takers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      boolean byIds = i % 2 == 0;
+      takers.add(
+          () ->
+              byIds
+                  ? store().takeDeadLetters("hook", ids)
+                  : store().takeAllDeadLetters("hook", 25));
+    }
+
+    List<DeadLetter> taken =
+        StateStoreContract.concurrently(takers).stream().flatMap(List::stream).toList();
+
+    assertThat(taken).extracting(DeadLetter::id).doesNotHaveDuplicates();
+    assertThat(taken.size() + all("hook").size()).isEqualTo(60);
+  }
+
+  @Test
+  void purgingDeadLettersByIdCountsOnlyThoseDeleted() {
+    addFive();
+    List<String> before = ids("hook");
+
+    int purged = store().purgeDeadLetters("hook", List.of(before.get(0), before.get(4), "UNKNOWN"));
+
+    assertThat(purged).isEqualTo(2);
+    assertThat(ids("hook")).containsExactly(before.get(1), before.get(2), before.get(3));
+    assertThat(store().purgeDeadLetters("hook", List.of(before.get(0)))).isZero();
+    assertThat(store().purgeDeadLetters("other", before)).isZero();
+    assertThat(store().purgeDeadLetters("hook", List.of())).isZero();
+  }
+
+  @Test
+  void purgingAllDeadLettersEmptiesOneTarget() {
+    addFive();
+
+    assertThat(store().purgeAllDeadLetters("hook")).isEqualTo(5);
+
+    assertThat(all("hook")).isEmpty();
+    assertThat(all("other")).hasSize(1);
+    assertThat(store().purgeAllDeadLetters("hook")).isZero();
+  }
 }

@@ -114,6 +114,22 @@ abstract class StateStoreContract {
     }
   }
 
+  @Nested
+  class Journal extends JournalContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
+  class Retries extends RetryContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
   static ClientIdRecord record(String bus, String clientId, String eventId, Instant at) {
     return new ClientIdRecord(bus, clientId, eventId, at);
   }

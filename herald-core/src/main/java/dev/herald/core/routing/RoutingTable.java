@@ -8,6 +8,7 @@ import dev.herald.core.pattern.PatternCompiler;
 import dev.herald.core.pattern.RuleMatcher;
 import dev.herald.core.shaping.InputShape;
 import dev.herald.core.shaping.TransformException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -117,17 +118,31 @@ public final class RoutingTable {
     for (String rule : matched.stream().sorted().toList()) {
       for (Route route : routes.getOrDefault(rule, List.of())) {
         String key = DeliveryKey.of(eventId, rule, route.target(), replay);
-        deliveries.add(shape(rule, route, key, event, envelope, envelopeJson));
+        deliveries.add(shape(rule, route, key, event.ingestedAt(), envelope, envelopeJson));
       }
     }
     return deliveries;
+  }
+
+  /**
+   * The input of one delivery shaped again with the rule's current shaping (a redrive); the
+   * envelope itself when the rule no longer sends to that target.
+   */
+  public Delivery reshape(
+      String rule, String target, String deliveryKey, ObjectNode envelope, Instant ingestedAt) {
+    Route route =
+        routes.getOrDefault(rule, List.of()).stream()
+            .filter(r -> r.target().equals(target))
+            .findFirst()
+            .orElse(new Route(target, InputShape.identity()));
+    return shape(rule, route, deliveryKey, ingestedAt, envelope, envelope.toString());
   }
 
   private static Delivery shape(
       String rule,
       Route route,
       String key,
-      PublishedEvent event,
+      Instant ingestedAt,
       ObjectNode envelope,
       String envelopeJson) {
     if (route.shape().isIdentity()) {
@@ -139,7 +154,7 @@ public final class RoutingTable {
           true);
     }
     try {
-      InputShape.Output output = route.shape().apply(envelope, rule, event.ingestedAt());
+      InputShape.Output output = route.shape().apply(envelope, rule, ingestedAt);
       return new Delivery.Ready(rule, route.target(), key, output.bytes(), output.json());
     } catch (TransformException e) {
       return new Delivery.Failed(rule, route.target(), key, "TransformError", e.getMessage());

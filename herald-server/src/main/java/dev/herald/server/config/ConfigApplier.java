@@ -2,6 +2,8 @@ package dev.herald.server.config;
 
 import dev.herald.core.config.TargetSpec;
 import dev.herald.engine.config.ConfigChange;
+import dev.herald.engine.delivery.DeliveryPool;
+import dev.herald.engine.delivery.TargetRuntime;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
 import dev.herald.server.ingest.BusDirectory;
@@ -11,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,8 @@ public final class ConfigApplier {
   private final RoutingTables tables;
   private final Topics topics;
   private final Routers routers;
+  private final DeliveryPool delivery;
+  private final Function<TargetSpec, TargetRuntime> runtimes;
   private final InstantSource clock;
   private final String instanceId;
   private final Timer propagation;
@@ -40,6 +45,8 @@ public final class ConfigApplier {
       RoutingTables tables,
       Topics topics,
       Routers routers,
+      DeliveryPool delivery,
+      Function<TargetSpec, TargetRuntime> runtimes,
       InstantSource clock,
       String instanceId,
       MeterRegistry metrics) {
@@ -48,6 +55,8 @@ public final class ConfigApplier {
     this.tables = tables;
     this.topics = topics;
     this.routers = routers;
+    this.delivery = delivery;
+    this.runtimes = runtimes;
     this.clock = clock;
     this.instanceId = instanceId;
     this.propagation =
@@ -60,7 +69,7 @@ public final class ConfigApplier {
   /** Brings up everything the stored configuration needs (at start). */
   public synchronized void applyAll() {
     buses.reload();
-    store.targets().forEach(t -> ensureTargetTopic(t.spec()));
+    store.targets().forEach(t -> applyTarget(t.spec()));
     for (Bus bus : store.buses()) {
       startBus(bus);
     }
@@ -70,7 +79,14 @@ public final class ConfigApplier {
     switch (change.kind()) {
       case BUS -> applyBus(change);
       case RULE -> tables.reload(change.bus().orElseThrow());
-      case TARGET -> store.target(change.name()).ifPresent(t -> ensureTargetTopic(t.spec()));
+      case TARGET -> {
+        var target = store.target(change.name());
+        if (target.isPresent()) {
+          applyTarget(target.get().spec());
+        } else {
+          delivery.remove(change.name());
+        }
+      }
     }
     if (!change.origin().equals(instanceId)) {
       propagation.record(Duration.ofMillis(Math.max(0, clock.millis() - change.changedAtMillis())));
@@ -92,6 +108,19 @@ public final class ConfigApplier {
     topics.ensureBus(bus.name(), bus.archiveRetentionDays());
     tables.reload(bus.name());
     routers.ensure(bus.name(), bus.ordinal());
+  }
+
+  /** Creates the target's topic and (re)builds its delivery runtime from the stored spec. */
+  private void applyTarget(TargetSpec target) {
+    ensureTargetTopic(target);
+    if (delivery.current(target.name()).map(rt -> rt.spec().equals(target)).orElse(false)) {
+      return; // this change was applied already (locally, then seen again on the feed)
+    }
+    try {
+      delivery.put(runtimes.apply(target));
+    } catch (RuntimeException e) {
+      LOG.error("target {} cannot deliver: {}", target.name(), e.toString());
+    }
   }
 
   private void ensureTargetTopic(TargetSpec target) {

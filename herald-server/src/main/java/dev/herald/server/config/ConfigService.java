@@ -83,6 +83,42 @@ public final class ConfigService {
     return stored;
   }
 
+  /** Disables a target (it answered 410): its deliveries wait until it is resumed. */
+  public void disableTarget(String name) {
+    setEnabled(name, false);
+  }
+
+  /** Re-enables a target disabled by a 410 or by {@code "enabled": false}. */
+  public Stored<TargetSpec> resumeTarget(String name) {
+    return setEnabled(name, true);
+  }
+
+  private Stored<TargetSpec> setEnabled(String name, boolean enabled) {
+    Stored<TargetSpec> current =
+        store
+            .target(name)
+            .orElseThrow(
+                () ->
+                    new ConfigException.NotFound(
+                        "TargetNotFound", "target '" + name + "' does not exist"));
+    TargetSpec spec = current.spec();
+    TargetSpec changed =
+        new TargetSpec(
+            spec.name(),
+            spec.type(),
+            spec.settings(),
+            enabled,
+            spec.timeoutMs(),
+            spec.retry(),
+            spec.concurrencyMax(),
+            spec.rateLimitPerSecond(),
+            spec.circuit(),
+            spec.ordered());
+    Stored<TargetSpec> stored = store.putTarget(changed, OptionalLong.of(current.version()));
+    changed(ConfigChange.Kind.TARGET, Optional.empty(), name, stored.version(), false);
+    return stored;
+  }
+
   public void deleteTarget(String name, OptionalLong ifMatch) {
     store.deleteTarget(name, ifMatch);
     changed(ConfigChange.Kind.TARGET, Optional.empty(), name, 0, true);

@@ -69,6 +69,12 @@ public final class AdminApi {
           config.deleteTarget(param(req, "target"), ifMatch(req));
           res.status(204).send();
         });
+    routing.post(
+        "/v1/targets/{target}/resume",
+        (req, res) -> {
+          var stored = config.resumeTarget(param(req, "target"));
+          Http.send(res, 200, TargetSpecs.toJson(stored.spec(), stored.version()));
+        });
     routing.post("/v1/test-pattern", this::testPattern);
   }
 

@@ -12,6 +12,7 @@ import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ingest.TraceContext;
+import dev.herald.store.JournalEntry;
 import dev.herald.store.RoutedDelivery;
 import dev.herald.store.StateStore;
 import io.helidon.http.HeaderName;
@@ -22,8 +23,11 @@ import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** {@code POST /v1/events} and {@code GET /v1/events/{id}}. Stateless; thread-safe. */
 public final class EventsApi {
@@ -151,24 +155,38 @@ public final class EventsApi {
     ArrayNode deliveries = body.putArray("deliveries");
     store
         .routing(id.toString())
-        .ifPresent(r -> r.deliveries().forEach(d -> deliveries.add(delivery(d))));
+        .ifPresent(
+            routing -> {
+              Map<String, JournalEntry> journal = new HashMap<>();
+              store.journalOfEvent(id.toString()).forEach(e -> journal.put(e.deliveryKey(), e));
+              routing
+                  .deliveries()
+                  .forEach(
+                      d ->
+                          deliveries.add(
+                              delivery(d, Optional.ofNullable(journal.get(d.deliveryKey())))));
+            });
     Http.send(res, 200, body);
   }
 
-  /** One entry of an event's journey. */
-  private static ObjectNode delivery(RoutedDelivery d) {
+  /** One entry of an event's journey: as routed, then as the journal has it. */
+  private static ObjectNode delivery(RoutedDelivery d, Optional<JournalEntry> journal) {
     ObjectNode node = Json.object();
     node.put("rule", d.rule());
     node.put("target", d.target());
     node.put("deliveryKey", d.deliveryKey());
-    node.put("status", d.status());
-    node.put("attempts", 0);
-    d.errorCode()
-        .ifPresent(
-            code ->
-                node.putObject("lastError")
-                    .put("code", code)
-                    .put("message", d.errorMessage().orElse("")));
+    node.put("status", journal.map(JournalEntry::status).orElse(d.status()));
+    node.put("attempts", journal.map(JournalEntry::attempts).orElse(0));
+    Optional<String> code = journal.flatMap(JournalEntry::errorCode).or(d::errorCode);
+    Optional<String> message = journal.flatMap(JournalEntry::errorMessage).or(d::errorMessage);
+    code.ifPresent(
+        c -> node.putObject("lastError").put("code", c).put("message", message.orElse("")));
+    journal
+        .flatMap(JournalEntry::lastAttemptAt)
+        .ifPresent(t -> node.put("lastAttemptAt", t.toString()));
+    journal
+        .flatMap(JournalEntry::deliveredAt)
+        .ifPresent(t -> node.put("deliveredAt", t.toString()));
     return node;
   }
 }

@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +16,9 @@ import java.util.Optional;
  * here, sortable by time. Thread-safe: the id generator is, and the {@link Database} is.
  */
 final class DeadLetterRepository {
+  /** Rows deleted per transaction by a purge of all, so that it never holds the writer for long. */
+  static final int PURGE_CHUNK = 5_000;
+
   private static final String COLUMNS =
       "id, target, delivery_key, event_id, rule, envelope, attempts, error_code, error_message,"
           + " first_attempt_at, last_attempt_at";
@@ -87,6 +92,93 @@ final class DeadLetterRepository {
                   s.setString(2, id);
                 },
                 DeadLetterRepository::toDeadLetter));
+  }
+
+  /** Deletes and returns the letters of {@code target} with these ids, by id, in one write. */
+  List<DeadLetter> take(String target, List<String> letterIds) throws SQLException {
+    List<String> distinct = letterIds.stream().distinct().toList();
+    return db.write(
+        c -> {
+          List<DeadLetter> taken = new ArrayList<>();
+          for (List<String> chunk : Sql.chunks(distinct)) {
+            taken.addAll(
+                Sql.list(
+                    c,
+                    "DELETE FROM dead_letters WHERE target = ? AND id IN "
+                        + Sql.marks(chunk)
+                        + " RETURNING "
+                        + COLUMNS,
+                    s -> {
+                      s.setString(1, target);
+                      Sql.strings(chunk, 2).bind(s);
+                    },
+                    DeadLetterRepository::toDeadLetter));
+          }
+          return byId(taken);
+        });
+  }
+
+  /** Deletes and returns the first {@code limit} letters of {@code target}, by id, in one write. */
+  List<DeadLetter> takeFirst(String target, int limit) throws SQLException {
+    return db.write(
+        c ->
+            byId(
+                Sql.list(
+                    c,
+                    "DELETE FROM dead_letters WHERE target = ? AND id IN (SELECT id FROM"
+                        + " dead_letters WHERE target = ? ORDER BY id LIMIT ?) RETURNING "
+                        + COLUMNS,
+                    s -> {
+                      s.setString(1, target);
+                      s.setString(2, target);
+                      s.setInt(3, limit);
+                    },
+                    DeadLetterRepository::toDeadLetter)));
+  }
+
+  /** Deletes the letters of {@code target} with these ids in one write; returns how many. */
+  int purge(String target, List<String> letterIds) throws SQLException {
+    List<String> distinct = letterIds.stream().distinct().toList();
+    return db.write(
+        c -> {
+          int purged = 0;
+          for (List<String> chunk : Sql.chunks(distinct)) {
+            purged +=
+                Sql.update(
+                    c,
+                    "DELETE FROM dead_letters WHERE target = ? AND id IN " + Sql.marks(chunk),
+                    s -> {
+                      s.setString(1, target);
+                      Sql.strings(chunk, 2).bind(s);
+                    });
+          }
+          return purged;
+        });
+  }
+
+  /** Deletes every letter of {@code target}, {@link #PURGE_CHUNK} per write; returns how many. */
+  int purgeAll(String target) throws SQLException {
+    int total = 0;
+    int deleted;
+    do {
+      deleted =
+          db.write(
+              c ->
+                  Sql.update(
+                      c,
+                      "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters"
+                          + " WHERE target = ? LIMIT ?)",
+                      s -> {
+                        s.setString(1, target);
+                        s.setInt(2, PURGE_CHUNK);
+                      }));
+      total += deleted;
+    } while (deleted >= PURGE_CHUNK);
+    return total;
+  }
+
+  private static List<DeadLetter> byId(List<DeadLetter> letters) {
+    return letters.stream().sorted(Comparator.comparing(DeadLetter::id)).toList();
   }
 
   private static void bind(PreparedStatement s, DeadLetter letter) throws SQLException {

@@ -8,10 +8,7 @@ import dev.herald.core.event.Names;
 import dev.herald.core.secret.SecretBox;
 import dev.herald.store.Bus;
 import dev.herald.store.ClientIdRecord;
-import dev.herald.store.DeadLetter;
-import dev.herald.store.Routing;
 import dev.herald.store.StateStore;
-import dev.herald.store.StoreClosedException;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.store.Stored;
 import java.sql.SQLException;
@@ -21,57 +18,34 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link StateStore} over either {@link Database}: checks arguments, delegates to one
- * repository per table and turns {@link SQLException} into {@link StoreUnavailableException}.
+ * repository per table and turns {@link SQLException} into {@link StoreUnavailableException}. The
+ * delivery side (routings, dead letters, journal, retries) is in {@link DeliveryStateStore}.
  *
  * <p><b>Thread safety.</b> Holds no mutable state but the closed flag; every call may run
  * concurrently, as the {@link Database} underneath is thread-safe (see there where work runs).
  */
-final class JdbcStateStore implements StateStore {
+final class JdbcStateStore extends DeliveryStateStore {
 
   private static final String HEARTBEAT =
       "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"
           + " ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at";
 
-  private final Database db;
   private final InstantSource clock;
   private final BusRepository buses;
   private final ClientIdRepository clientIds;
   private final TargetRepository targets;
   private final RuleRepository rules;
-  private final RoutingRepository routings;
-  private final DeadLetterRepository deadLetters;
-  private final AtomicBoolean closed = new AtomicBoolean();
-
-  /** A store call that may fail with an SQL error. */
-  @FunctionalInterface
-  private interface Call<T> {
-    T run() throws SQLException;
-  }
-
-  /** A store call without a result. */
-  @FunctionalInterface
-  private interface Action {
-    void run() throws SQLException;
-  }
 
   JdbcStateStore(Database db, InstantSource clock, SecretBox secrets) {
-    this.db = db;
+    super(db, clock);
     this.clock = clock;
     this.buses = new BusRepository(db, clock);
     this.clientIds = new ClientIdRepository(db);
     this.targets = new TargetRepository(db, clock, secrets);
     this.rules = new RuleRepository(db, clock);
-    this.routings = new RoutingRepository(db);
-    this.deadLetters = new DeadLetterRepository(db, new SortableIds(clock));
-  }
-
-  @Override
-  public String kind() {
-    return db.kind();
   }
 
   // --- buses ---
@@ -195,59 +169,6 @@ final class JdbcStateStore implements StateStore {
     run(() -> rules.delete(bus, name, ifMatch), "delete rule '" + name + "' of bus '" + bus + "'");
   }
 
-  // --- routings and dead letters ---
-
-  @Override
-  public void recordRoutings(List<Routing> records) {
-    List<Routing> copy = List.copyOf(Objects.requireNonNull(records, "routings"));
-    if (copy.isEmpty()) {
-      ensureOpen();
-      return;
-    }
-    run(() -> routings.record(copy), "record " + copy.size() + " routings");
-  }
-
-  @Override
-  public Optional<Routing> routing(String eventId) {
-    Objects.requireNonNull(eventId, "eventId");
-    return call(() -> routings.byEventId(eventId), "read the routing of event " + eventId);
-  }
-
-  @Override
-  public int purgeRoutingsBefore(Instant cutoff) {
-    Objects.requireNonNull(cutoff, "cutoff");
-    return call(() -> routings.purgeBefore(cutoff), "purge routings before " + cutoff);
-  }
-
-  @Override
-  public void addDeadLetters(List<DeadLetter> letters) {
-    List<DeadLetter> copy = List.copyOf(Objects.requireNonNull(letters, "letters"));
-    if (copy.isEmpty()) {
-      ensureOpen();
-      return;
-    }
-    run(() -> deadLetters.add(copy), "add " + copy.size() + " dead letters");
-  }
-
-  @Override
-  public Page<DeadLetter> deadLetters(String target, int limit, Optional<String> after) {
-    Objects.requireNonNull(target, "target");
-    Pages.checkLimit(limit);
-    Objects.requireNonNull(after, "after");
-    return call(
-        () -> deadLetters.page(target, limit, after),
-        "list the dead letters of target '" + target + "'");
-  }
-
-  @Override
-  public Optional<DeadLetter> deadLetter(String target, String id) {
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(id, "id");
-    return call(
-        () -> deadLetters.byId(target, id),
-        "read dead letter " + id + " of target '" + target + "'");
-  }
-
   // --- client ids ---
 
   @Override
@@ -284,47 +205,10 @@ final class JdbcStateStore implements StateStore {
     call(() -> db.write(c -> Sql.update(c, HEARTBEAT, s -> s.setLong(1, now))), "accept a write");
   }
 
-  @Override
-  public void close() {
-    if (closed.compareAndSet(false, true)) {
-      db.close();
-    }
-  }
-
   private static void requireName(String kind, String name) {
     if (!Names.isValid(name)) {
       throw new IllegalArgumentException(
           kind + " name must be " + Names.describe() + ", got '" + name + "'");
     }
-  }
-
-  private void run(Action action, String what) {
-    call(
-        () -> {
-          action.run();
-          return null;
-        },
-        what);
-  }
-
-  private <T> T call(Call<T> call, String what) {
-    ensureOpen();
-    try {
-      return call.run();
-    } catch (SQLException e) {
-      throw new StoreUnavailableException(
-          "the " + db.kind() + " state store could not " + what + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void ensureOpen() {
-    if (closed.get()) {
-      throw new StoreClosedException("the " + db.kind() + " state store is closed");
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "StateStore[" + db.kind() + (closed.get() ? ", closed]" : "]");
   }
 }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Placeholders: {@code ${key_text}} is the column type of names and ids that lists sort and page
  * by: {@code TEXT} on SQLite (byte order already), {@code TEXT COLLATE "C"} on PostgreSQL (byte
- * order whatever the database's default collation).
+ * order whatever the database's default collation). {@code ${blob}} is the column type of raw
+ * bytes: {@code BLOB} on SQLite, {@code BYTEA} on PostgreSQL.
  */
 final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
@@ -41,7 +42,7 @@ final class Migrations {
               .dataSource(dataSource)
               .locations(locations.toArray(String[]::new))
               .validateMigrationNaming(true)
-              .placeholders(Map.of("key_text", keyText(kind)))
+              .placeholders(Map.of("key_text", keyText(kind), "blob", blob(kind)))
               .load()
               .migrate();
       log.info(
@@ -55,6 +56,10 @@ final class Migrations {
       throw new StoreUnavailableException(
           "cannot migrate the " + kind + " state store schema: " + e.getMessage(), e);
     }
+  }
+
+  private static String blob(String kind) {
+    return kind.equals("postgresql") ? "BYTEA" : "BLOB";
   }
 
   private static String keyText(String kind) {

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +25,38 @@ final class Sql {
     T map(ResultSet row) throws SQLException;
   }
 
+  /** The most values bound to one {@code IN (...)} list, well below both databases' limits. */
+  static final int IN_CHUNK = 500;
+
   private Sql() {}
+
+  /** {@code values} in lists of at most {@link #IN_CHUNK}; none for no values. */
+  static <T> List<List<T>> chunks(List<T> values) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int from = 0; from < values.size(); from += IN_CHUNK) {
+      chunks.add(values.subList(from, Math.min(values.size(), from + IN_CHUNK)));
+    }
+    return chunks;
+  }
+
+  /** {@code "(?, ?, ?)"} with one mark per value; {@code values} must not be empty. */
+  static String marks(Collection<?> values) {
+    return marks(values.size());
+  }
+
+  /** {@code "(?, ?, ?)"} with {@code count} marks; {@code count} must be at least 1. */
+  static String marks(int count) {
+    return "(" + String.join(", ", Collections.nCopies(count, "?")) + ")";
+  }
+
+  /** Binds {@code values} from parameter {@code first} on. */
+  static Binder strings(List<String> values, int first) {
+    return statement -> {
+      for (int i = 0; i < values.size(); i++) {
+        statement.setString(first + i, values.get(i));
+      }
+    };
+  }
 
   static <T> List<T> list(Connection connection, String sql, Binder binder, RowMapper<T> mapper)
       throws SQLException {

@@ -1,0 +1,24 @@
+package dev.herald.engine.delivery;
+
+import java.time.Instant;
+
+/** What came of one attempt, as the ledger records it. */
+public sealed interface AttemptResult {
+  Work work();
+
+  Instant at();
+
+  /** The target took it. */
+  record Delivered(Work work, Instant at) implements AttemptResult {}
+
+  /** The journal already records this delivery key as delivered: not invoked again. */
+  record SkippedDuplicate(Work work, Instant at) implements AttemptResult {}
+
+  /** Failed for now; the next attempt is due at {@code due}. */
+  record Retrying(Work work, Instant at, Instant due, String code, String message)
+      implements AttemptResult {}
+
+  /** Failed for good, or out of attempts or time: a dead letter. */
+  record DeadLettered(Work work, Instant at, String code, String message)
+      implements AttemptResult {}
+}

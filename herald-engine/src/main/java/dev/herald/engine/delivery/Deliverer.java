@@ -1,0 +1,117 @@
+package dev.herald.engine.delivery;
+
+import dev.herald.api.delivery.Delivery;
+import dev.herald.api.delivery.Outcome;
+import dev.herald.core.delivery.RetryDecision;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Makes one attempt of one delivery under its target's policies and decides what comes of it: waits
+ * while the target is disabled or its circuit is open (the event keeps ageing), honours the rate
+ * limit and the adaptive concurrency limit, invokes the target with its timeout, and turns the
+ * outcome into a result (delivered, retry at a time, dead letter). Thread-safe: stateless apart
+ * from injected thread-safe parts; called on virtual threads.
+ */
+final class Deliverer {
+  static final Duration WAIT_STEP = Duration.ofMillis(250);
+
+  private final InstantSource clock;
+  private final RandomGenerator random;
+  private final Consumer<String> onGone;
+
+  Deliverer(InstantSource clock, RandomGenerator random, Consumer<String> onGone) {
+    this.clock = clock;
+    this.random = random;
+    this.onGone = onGone;
+  }
+
+  AttemptResult attempt(Work work, TargetRuntime target) throws InterruptedException {
+    Instant maxAge = work.ingestedAt().plusSeconds(target.spec().retry().maxEventAgeSeconds());
+    while (!target.enabled() || !target.circuit().tryAcquirePermission()) {
+      if (!clock.instant().isBefore(maxAge)) {
+        return new AttemptResult.DeadLettered(
+            work,
+            clock.instant(),
+            "MaxEventAgeExceeded",
+            "the event aged out while target "
+                + target.name()
+                + " was "
+                + (target.enabled() ? "failing (circuit open)" : "disabled"));
+      }
+      Thread.sleep(WAIT_STEP);
+    }
+    target.awaitRate();
+    boolean backlog = target.acquire();
+    Instant started = clock.instant();
+    long startNanos = System.nanoTime();
+    Outcome outcome;
+    try {
+      outcome = target.target().deliver(delivery(work, target, started));
+    } catch (RuntimeException e) {
+      outcome = new Outcome.Retry("TargetError", e.toString(), java.util.Optional.empty());
+    } finally {
+      target.release();
+    }
+    Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+    return decide(work, target, outcome, latency, backlog);
+  }
+
+  private AttemptResult decide(
+      Work work, TargetRuntime target, Outcome outcome, Duration latency, boolean backlog) {
+    Instant now = clock.instant();
+    return switch (outcome) {
+      case Outcome.Delivered d -> {
+        target.circuit().onSuccess();
+        target.limit().onSample(latency, true, backlog);
+        yield new AttemptResult.Delivered(work, now);
+      }
+      case Outcome.Permanent p -> {
+        target.circuit().onIgnored(); // the target answered: the event is at fault, not it
+        yield new AttemptResult.DeadLettered(work, now, p.code(), p.message());
+      }
+      case Outcome.Gone g -> {
+        target.setEnabled(false);
+        onGone.accept(target.name());
+        yield new AttemptResult.Retrying(work, now, now, g.code(), g.message());
+      }
+      case Outcome.Retry r -> {
+        target.circuit().onFailure();
+        target.limit().onSample(latency, false, backlog);
+        yield retry(work, target, now, r);
+      }
+    };
+  }
+
+  private AttemptResult retry(Work work, TargetRuntime target, Instant now, Outcome.Retry failure) {
+    RetryDecision.Decision decision =
+        RetryDecision.decide(
+            target.spec().retry(),
+            work.attempt(),
+            work.ingestedAt(),
+            now,
+            new RetryDecision.Failure(failure.code(), true, failure.retryAfter()),
+            random);
+    return switch (decision) {
+      case RetryDecision.RetryAt at ->
+          new AttemptResult.Retrying(work, now, at.due(), failure.code(), failure.message());
+      case RetryDecision.DeadLetter dead ->
+          new AttemptResult.DeadLettered(work, now, dead.code(), failure.message());
+    };
+  }
+
+  private static Delivery delivery(Work work, TargetRuntime target, Instant started) {
+    return new Delivery(
+        work.deliveryKey(),
+        work.eventId(),
+        work.rule(),
+        work.attempt(),
+        work.input(),
+        work.json(),
+        work.traceparent(),
+        started.plusMillis(target.spec().timeoutMs()));
+  }
+}

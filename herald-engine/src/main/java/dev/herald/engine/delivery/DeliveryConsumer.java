@@ -1,0 +1,219 @@
+package dev.herald.engine.delivery;
+
+import static dev.herald.engine.delivery.DeliveryPool.header;
+
+import dev.herald.engine.router.TargetHeaders;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer of the delivery pool (group {@code herald.delivery}, every target topic). It never
+ * blocks on a target: records go to virtual threads, finished ones come back through a queue, a
+ * partition is paused while too many of its records are in flight, and offsets are committed up to
+ * the lowest record not yet finished and recorded. Threads: one platform thread owns the consumer
+ * and the tracker; {@link #close} may be called from any thread.
+ */
+final class DeliveryConsumer implements ConsumerRebalanceListener {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryConsumer.class);
+  private static final Pattern TARGET_TOPICS = Pattern.compile("herald\\.target\\..+");
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private record Finished(TopicPartition partition, long offset) {}
+
+  private final DeliveryPool pool;
+  private final DeliverySettings settings;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final PartitionTracker tracker = new PartitionTracker();
+  private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  DeliveryConsumer(DeliveryPool pool, DeliverySettings settings, int index) {
+    this.pool = pool;
+    this.settings = settings;
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "herald.delivery");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-delivery-" + index);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxMessageBytes());
+    props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // new target topics within seconds
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    this.consumer = new KafkaConsumer<>(props);
+    this.thread =
+        Thread.ofPlatform().name("herald-delivery-" + index).daemon().unstarted(this::loop);
+  }
+
+  void start() {
+    consumer.subscribe(TARGET_TOPICS, this);
+    thread.start();
+  }
+
+  private void loop() {
+    try {
+      while (running) {
+        runOnce();
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      LOG.error("delivery consumer stopped: {}", e.toString(), e);
+    } finally {
+      commit(true);
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  void runOnce() {
+    drainFinished();
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+    if (!records.isEmpty()) {
+      dispatch(records);
+    }
+    drainFinished();
+    adjustPauses();
+    commit(false);
+  }
+
+  private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+    List<String> keys = new ArrayList<>(records.count());
+    records.forEach(r -> header(r.headers(), TargetHeaders.DELIVERY_KEY).ifPresent(keys::add));
+    Set<String> delivered = pool.ledger().delivered(keys);
+    Instant now = pool.clock().instant();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      tracker.started(partition, record.offset());
+      Runnable done = () -> finished.add(new Finished(partition, record.offset()));
+      Optional<Work> work = work(record, now);
+      Optional<TargetRuntime> target = work.flatMap(w -> pool.target(w.target()));
+      if (work.isEmpty() || target.isEmpty()) {
+        done.run(); // not a delivery, or its target was deleted: nothing to deliver
+      } else if (delivered.contains(work.get().deliveryKey())) {
+        pool.record(new AttemptResult.SkippedDuplicate(work.get(), now));
+        done.run();
+      } else {
+        pool.submit(work.get(), target.get(), done);
+      }
+    }
+  }
+
+  private static Optional<Work> work(ConsumerRecord<byte[], byte[]> record, Instant now) {
+    var headers = record.headers();
+    Optional<String> key = header(headers, TargetHeaders.DELIVERY_KEY);
+    Optional<String> eventId = header(headers, TargetHeaders.EVENT_ID);
+    if (key.isEmpty() || eventId.isEmpty()) {
+      LOG.error("skipping a record of {} without delivery headers", record.topic());
+      return Optional.empty();
+    }
+    Instant ingestedAt =
+        header(headers, TargetHeaders.INGESTED_AT)
+            .map(ms -> Instant.ofEpochMilli(Long.parseLong(ms)))
+            .orElse(Instant.ofEpochMilli(record.timestamp()));
+    return Optional.of(
+        new Work(
+            DeliveryPool.targetOf(record.topic()),
+            key.get(),
+            eventId.get(),
+            header(headers, TargetHeaders.BUS).orElse(""),
+            header(headers, TargetHeaders.RULE).orElse(""),
+            1,
+            record.value(),
+            !"text".equals(header(headers, TargetHeaders.INPUT_FORMAT).orElse("json")),
+            header(headers, TargetHeaders.TRACEPARENT),
+            Optional.ofNullable(record.key()),
+            ingestedAt,
+            now,
+            false));
+  }
+
+  private void drainFinished() {
+    for (Finished f; (f = finished.poll()) != null; ) {
+      tracker.finished(f.partition(), f.offset());
+    }
+  }
+
+  private void adjustPauses() {
+    List<TopicPartition> toPause = new ArrayList<>();
+    List<TopicPartition> toResume = new ArrayList<>();
+    for (TopicPartition partition : consumer.assignment()) {
+      int inFlight = tracker.inFlight(partition);
+      if (inFlight >= settings.pauseAt() && paused.add(partition)) {
+        toPause.add(partition);
+      } else if (inFlight < settings.pauseAt() / 2 && paused.remove(partition)) {
+        toResume.add(partition);
+      }
+    }
+    if (!toPause.isEmpty()) {
+      consumer.pause(toPause);
+    }
+    if (!toResume.isEmpty()) {
+      consumer.resume(toResume);
+    }
+  }
+
+  private void commit(boolean sync) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+    if (offsets.isEmpty()) {
+      return;
+    }
+    if (sync) {
+      consumer.commitSync(offsets);
+    } else {
+      consumer.commitAsync(offsets, null);
+    }
+    tracker.committed(offsets);
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    drainFinished();
+    commit(true);
+    partitions.forEach(tracker::forget);
+    paused.removeAll(partitions);
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    partitions.forEach(tracker::forget);
+    paused.removeAll(partitions);
+  }
+
+  void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

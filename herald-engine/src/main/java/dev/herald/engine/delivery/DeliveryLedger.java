@@ -1,0 +1,23 @@
+package dev.herald.engine.delivery;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where the delivery engine keeps its state (the journal, scheduled retries, dead letters); the
+ * server implements it on the state store. Every method may block; {@link #record} returns only
+ * once what it was given is durable, because offsets are committed after it.
+ */
+public interface DeliveryLedger {
+
+  /** The keys among {@code deliveryKeys} that the journal records as delivered. */
+  Set<String> delivered(Collection<String> deliveryKeys);
+
+  /** Records attempt results: journal entries, retries to schedule or complete, dead letters. */
+  void record(List<AttemptResult> results);
+
+  /** Claims retries that are due, skipping the given targets; each is leased to this instance. */
+  List<Work> claimDue(Instant now, int limit, Set<String> skipTargets);
+}

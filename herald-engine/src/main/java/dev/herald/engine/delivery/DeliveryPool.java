@@ -1,0 +1,220 @@
+package dev.herald.engine.delivery;
+
+import dev.herald.core.delivery.CircuitBreaker;
+import dev.herald.engine.router.TargetHeaders;
+import dev.herald.engine.topic.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery half of the data path: a few shared consumers read every target topic, each record
+ * is delivered on a virtual thread under its target's policies, and a scheduler hands due retries
+ * back to the same code. So a slow or failing target only ever holds its own records (its
+ * partitions pause when too many of them are in flight) and never a consumer or another target.
+ *
+ * <p>Threads: {@link DeliveryConsumer} threads own the Kafka consumers; one platform thread runs
+ * the retry scheduler; attempts run on virtual threads. Targets live in a concurrent map.
+ */
+public final class DeliveryPool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryPool.class);
+  static final String TOPIC_PREFIX = Topics.targetTopic("");
+  private static final Duration SCHEDULER_PERIOD = Duration.ofMillis(250);
+  private static final int CLAIM_LIMIT = 256;
+
+  private final DeliverySettings settings;
+  private final DeliveryLedger ledger;
+  private final InstantSource clock;
+  private final Function<String, Optional<TargetRuntime>> loader;
+  private final Map<String, TargetRuntime> targets = new ConcurrentHashMap<>();
+  private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
+  private final Deliverer deliverer;
+  private final MeterRegistry metrics;
+  private final List<DeliveryConsumer> consumers = new ArrayList<>();
+  private volatile boolean running = true;
+  private Thread scheduler;
+
+  /**
+   * @param loader builds the runtime of a target this instance does not know yet (empty when the
+   *     target does not exist)
+   * @param onGone called when a target answers 410 and is disabled
+   */
+  public DeliveryPool(
+      DeliverySettings settings,
+      DeliveryLedger ledger,
+      Function<String, Optional<TargetRuntime>> loader,
+      InstantSource clock,
+      RandomGenerator random,
+      MeterRegistry metrics,
+      Consumer<String> onGone) {
+    this.settings = settings;
+    this.ledger = ledger;
+    this.loader = loader;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.deliverer = new Deliverer(clock, random, onGone);
+  }
+
+  public void start() {
+    for (int i = 0; i < settings.consumers(); i++) {
+      DeliveryConsumer consumer = new DeliveryConsumer(this, settings, i);
+      consumers.add(consumer);
+      consumer.start();
+    }
+    scheduler = Thread.ofPlatform().name("herald-retry-scheduler").daemon().start(this::schedule);
+  }
+
+  /** Installs (or replaces) a target's runtime; the replaced one is closed. */
+  public void put(TargetRuntime runtime) {
+    TargetRuntime old = targets.put(runtime.name(), runtime);
+    if (old != null) {
+      closeQuietly(old);
+    }
+  }
+
+  public void remove(String target) {
+    TargetRuntime old = targets.remove(target);
+    if (old != null) {
+      closeQuietly(old);
+    }
+  }
+
+  /** The runtime of a target this instance runs now, without loading it. */
+  public Optional<TargetRuntime> current(String name) {
+    return Optional.ofNullable(targets.get(name));
+  }
+
+  /** The runtime of a target, loaded from its stored spec when this instance does not know it. */
+  public Optional<TargetRuntime> target(String name) {
+    TargetRuntime known = targets.get(name);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<TargetRuntime> loaded = loader.apply(name);
+    loaded.ifPresent(rt -> targets.putIfAbsent(name, rt));
+    return Optional.ofNullable(targets.get(name));
+  }
+
+  /**
+   * Runs one attempt of {@code work} on a virtual thread; {@code done} runs once it is recorded.
+   */
+  void submit(Work work, TargetRuntime target, Runnable done) {
+    attempts.submit(
+        () -> {
+          try {
+            record(deliverer.attempt(work, target));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // closing: not recorded, so not committed; delivered again after a restart
+          } catch (RuntimeException e) {
+            LOG.error(
+                "delivery {} to {} failed to record: {}",
+                work.deliveryKey(),
+                target.name(),
+                e.toString(),
+                e);
+            return;
+          }
+          done.run();
+        });
+  }
+
+  /** Records results; the caller commits offsets only after this returns. */
+  void record(AttemptResult result) {
+    ledger.record(List.of(result));
+    Counter.builder("herald.delivery.attempts")
+        .tag("target", result.work().target())
+        .tag("result", result.getClass().getSimpleName())
+        .register(metrics)
+        .increment();
+  }
+
+  DeliveryLedger ledger() {
+    return ledger;
+  }
+
+  InstantSource clock() {
+    return clock;
+  }
+
+  /** Claims due retries every {@link #SCHEDULER_PERIOD} and hands them to the delivery code. */
+  private void schedule() {
+    while (running) {
+      try {
+        Instant now = clock.instant();
+        Set<String> waiting =
+            targets.values().stream()
+                .filter(t -> !t.enabled() || t.circuit().state() == CircuitBreaker.State.OPEN)
+                .map(TargetRuntime::name)
+                .collect(Collectors.toSet());
+        for (Work work : ledger.claimDue(now, CLAIM_LIMIT, waiting)) {
+          Optional<TargetRuntime> target = target(work.target());
+          if (target.isEmpty()) {
+            record(
+                new AttemptResult.DeadLettered(
+                    work, now, "TargetDeleted", "the target no longer exists"));
+            continue;
+          }
+          submit(work, target.get(), () -> {});
+        }
+        Thread.sleep(SCHEDULER_PERIOD);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("retry scheduler: {}", e.toString());
+        sleepQuietly(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  static String targetOf(String topic) {
+    return topic.substring(TOPIC_PREFIX.length());
+  }
+
+  static Optional<String> header(org.apache.kafka.common.header.Headers headers, String name) {
+    return Optional.ofNullable(TargetHeaders.read(headers, name));
+  }
+
+  private static void sleepQuietly(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(TargetRuntime runtime) {
+    try {
+      runtime.close();
+    } catch (Exception e) {
+      LOG.warn("closing target {}: {}", runtime.name(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumers.forEach(DeliveryConsumer::close);
+    if (scheduler != null) {
+      scheduler.interrupt();
+    }
+    attempts.shutdownNow();
+    targets.values().forEach(DeliveryPool::closeQuietly);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.herald.engine.delivery;
+
+import dev.herald.api.delivery.Target;
+import dev.herald.core.config.TargetSpec;
+import dev.herald.core.delivery.AdaptiveLimit;
+import dev.herald.core.delivery.CircuitBreaker;
+import dev.herald.core.delivery.RateLimiter;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A target as the delivery engine runs it: its implementation, its policies and its live state
+ * (in-flight calls against an adaptive limit, circuit, rate limit, enabled). Thread-safe: the
+ * in-flight count is guarded by a lock; the circuit, limit and rate limiter are thread-safe.
+ */
+public final class TargetRuntime implements AutoCloseable {
+  private final TargetSpec spec;
+  private final Target target;
+  private final CircuitBreaker circuit;
+  private final AdaptiveLimit limit;
+  private final Optional<RateLimiter> rate;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition freed = lock.newCondition();
+  private int inFlight;
+  private volatile boolean enabled;
+
+  public TargetRuntime(TargetSpec spec, Target target, InstantSource clock) {
+    this.spec = spec;
+    this.target = target;
+    this.circuit = new CircuitBreaker(spec.circuit(), clock);
+    this.limit = new AdaptiveLimit(spec.concurrencyMax());
+    this.rate =
+        spec.rateLimitPerSecond().map(perSecond -> new RateLimiter(perSecond, System::nanoTime));
+    this.enabled = spec.enabled();
+  }
+
+  public String name() {
+    return spec.name();
+  }
+
+  public TargetSpec spec() {
+    return spec;
+  }
+
+  Target target() {
+    return target;
+  }
+
+  CircuitBreaker circuit() {
+    return circuit;
+  }
+
+  AdaptiveLimit limit() {
+    return limit;
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /** Disables (a 410 answer) or re-enables (resume) the target on this instance. */
+  public void setEnabled(boolean value) {
+    enabled = value;
+  }
+
+  /**
+   * Waits for a free slot under the adaptive concurrency limit; true when it had to wait (there is
+   * backlog, so the limit may grow).
+   */
+  boolean acquire() throws InterruptedException {
+    lock.lock();
+    try {
+      boolean waited = false;
+      while (inFlight >= limit.limit()) {
+        waited = true;
+        freed.await();
+      }
+      inFlight++;
+      return waited;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void release() {
+    lock.lock();
+    try {
+      inFlight--;
+      freed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until the rate limit admits one call. */
+  void awaitRate() throws InterruptedException {
+    if (rate.isEmpty()) {
+      return;
+    }
+    for (Optional<Duration> wait = rate.get().tryAcquire();
+        wait.isPresent();
+        wait = rate.get().tryAcquire()) {
+      Thread.sleep(wait.get());
+    }
+  }
+
+  public int inFlight() {
+    lock.lock();
+    try {
+      return inFlight;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    target.close();
+  }
+}

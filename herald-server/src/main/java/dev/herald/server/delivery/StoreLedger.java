@@ -1,0 +1,199 @@
+package dev.herald.server.delivery;
+
+import dev.herald.engine.delivery.AttemptResult;
+import dev.herald.engine.delivery.DeliveryLedger;
+import dev.herald.engine.delivery.Work;
+import dev.herald.store.DeadLetter;
+import dev.herald.store.JournalEntry;
+import dev.herald.store.ScheduledRetry;
+import dev.herald.store.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The delivery engine's ledger on the state store: the journal (status per delivery key), scheduled
+ * retries (with the record to send again) and dead letters (with the delivered envelope, read back
+ * from the bus by event id). Thread-safe: stateless; the store serializes.
+ */
+public final class StoreLedger implements DeliveryLedger {
+  public static final String DELIVERED = "delivered";
+  static final Duration RETRY_LEASE = Duration.ofMinutes(20);
+  static final String BUS = "bus";
+  static final String JSON = "json";
+  static final String TRACEPARENT = "traceparent";
+  static final String INGESTED_AT = "ingestedAt";
+
+  private final StateStore store;
+  private final Function<String, Optional<String>> envelopeOfEvent;
+  private final String owner;
+
+  /**
+   * @param envelopeOfEvent the delivered envelope of an event id (for dead letters), if still on
+   *     its bus
+   * @param owner this instance, for retry leases
+   */
+  public StoreLedger(
+      StateStore store, Function<String, Optional<String>> envelopeOfEvent, String owner) {
+    this.store = store;
+    this.envelopeOfEvent = envelopeOfEvent;
+    this.owner = owner;
+  }
+
+  @Override
+  public Set<String> delivered(Collection<String> deliveryKeys) {
+    if (deliveryKeys.isEmpty()) {
+      return Set.of();
+    }
+    return store.journal(deliveryKeys).values().stream()
+        .filter(e -> e.status().equals(DELIVERED))
+        .map(JournalEntry::deliveryKey)
+        .collect(Collectors.toSet());
+  }
+
+  @Override
+  public void record(List<AttemptResult> results) {
+    List<JournalEntry> journal = new ArrayList<>();
+    List<ScheduledRetry> retries = new ArrayList<>();
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    List<String> completed = new ArrayList<>();
+    for (AttemptResult result : results) {
+      Work w = result.work();
+      journal.add(journalEntry(result));
+      switch (result) {
+        case AttemptResult.Retrying r -> retries.add(retry(w, r.due()));
+        case AttemptResult.DeadLettered d -> {
+          deadLetters.add(deadLetter(w, d));
+          if (w.fromRetry()) {
+            completed.add(w.deliveryKey());
+          }
+        }
+        default -> {
+          if (w.fromRetry()) {
+            completed.add(w.deliveryKey());
+          }
+        }
+      }
+    }
+    if (!deadLetters.isEmpty()) {
+      store.addDeadLetters(deadLetters);
+    }
+    if (!retries.isEmpty()) {
+      store.scheduleRetries(retries);
+    }
+    if (!completed.isEmpty()) {
+      store.completeRetries(completed);
+    }
+    store.recordAttempts(journal);
+  }
+
+  @Override
+  public List<Work> claimDue(Instant now, int limit, Set<String> skipTargets) {
+    return store.claimDueRetries(owner, now, RETRY_LEASE, limit, skipTargets).stream()
+        .map(StoreLedger::work)
+        .toList();
+  }
+
+  private static JournalEntry journalEntry(AttemptResult result) {
+    Work w = result.work();
+    String status;
+    Optional<String> code = Optional.empty();
+    Optional<String> message = Optional.empty();
+    switch (result) {
+      case AttemptResult.Delivered d -> status = DELIVERED;
+      case AttemptResult.SkippedDuplicate s -> status = "skipped-duplicate";
+      case AttemptResult.Retrying r -> {
+        status = "retrying";
+        code = Optional.of(r.code());
+        message = Optional.of(r.message());
+      }
+      case AttemptResult.DeadLettered d -> {
+        status = "dead-lettered";
+        code = Optional.of(d.code());
+        message = Optional.of(d.message());
+      }
+    }
+    boolean invoked = !(result instanceof AttemptResult.SkippedDuplicate);
+    return new JournalEntry(
+        w.deliveryKey(),
+        w.eventId(),
+        w.bus(),
+        w.rule(),
+        w.target(),
+        status,
+        invoked ? w.attempt() : 0,
+        code,
+        message,
+        Optional.of(w.firstAttemptAt()),
+        invoked ? Optional.of(result.at()) : Optional.empty(),
+        result instanceof AttemptResult.Delivered ? Optional.of(result.at()) : Optional.empty());
+  }
+
+  private static ScheduledRetry retry(Work w, Instant due) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put(BUS, w.bus());
+    headers.put(JSON, Boolean.toString(w.json()));
+    headers.put(INGESTED_AT, Long.toString(w.ingestedAt().toEpochMilli()));
+    w.traceparent().ifPresent(t -> headers.put(TRACEPARENT, t));
+    return new ScheduledRetry(
+        w.deliveryKey(),
+        w.target(),
+        due,
+        w.attempt() + 1,
+        w.eventId(),
+        w.rule(),
+        headers,
+        w.input(),
+        w.recordKey(),
+        w.firstAttemptAt());
+  }
+
+  static Work work(ScheduledRetry r) {
+    Map<String, String> h = r.headers();
+    return new Work(
+        r.target(),
+        r.deliveryKey(),
+        r.eventId(),
+        h.getOrDefault(BUS, ""),
+        r.rule(),
+        r.attempt(),
+        r.payload(),
+        Boolean.parseBoolean(h.getOrDefault(JSON, "true")),
+        Optional.ofNullable(h.get(TRACEPARENT)),
+        r.recordKey(),
+        Instant.ofEpochMilli(Long.parseLong(h.getOrDefault(INGESTED_AT, "0"))),
+        r.firstAttemptAt(),
+        true);
+  }
+
+  private DeadLetter deadLetter(Work w, AttemptResult.DeadLettered d) {
+    String envelope =
+        envelopeOfEvent
+            .apply(w.eventId())
+            .orElseGet(
+                () ->
+                    w.json()
+                        ? new String(w.input(), java.nio.charset.StandardCharsets.UTF_8)
+                        : "{}");
+    return new DeadLetter(
+        null,
+        w.target(),
+        w.deliveryKey(),
+        w.eventId(),
+        w.rule(),
+        envelope,
+        w.attempt(),
+        d.code(),
+        d.message(),
+        w.firstAttemptAt(),
+        d.at());
+  }
+}

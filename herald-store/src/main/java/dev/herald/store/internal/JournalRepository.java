@@ -1,0 +1,240 @@
+package dev.herald.store.internal;
+
+import dev.herald.store.JournalEntry;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The {@code journal} table: the latest state of each delivery. On the delivery hot path, so a
+ * record call is one statement batch in one write, and a lookup is one query per {@link
+ * Sql#IN_CHUNK} keys. Stateless apart from the {@link Database}; thread-safe as it is.
+ *
+ * <p>Upsert rules, the same in SQL and in {@link #merge} (which folds several entries of one key in
+ * a call): a stored {@code delivered} entry keeps everything but takes the higher attempt count;
+ * any other stored entry takes the new entry's status, errors, last attempt and delivery time, the
+ * higher attempt count and the earlier first attempt.
+ */
+final class JournalRepository {
+  /** Rows deleted per transaction by a purge, so that it never holds the writer for long. */
+  static final int PURGE_CHUNK = 5_000;
+
+  private static final String COLUMNS =
+      "delivery_key, event_id, bus, rule, target, status, attempts, last_error_code,"
+          + " last_error_message, first_attempt_at, last_attempt_at, delivered_at";
+
+  private static final String UPSERT =
+      "INSERT INTO journal ("
+          + COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_key) DO UPDATE SET"
+          + " attempts = CASE WHEN excluded.attempts > journal.attempts"
+          + " THEN excluded.attempts ELSE journal.attempts END,"
+          + " first_attempt_at = CASE WHEN journal.status <> 'delivered'"
+          + " AND (journal.first_attempt_at IS NULL"
+          + " OR excluded.first_attempt_at < journal.first_attempt_at)"
+          + " THEN excluded.first_attempt_at ELSE journal.first_attempt_at END,"
+          + Stream.of(
+                  "status",
+                  "last_error_code",
+                  "last_error_message",
+                  "last_attempt_at",
+                  "delivered_at")
+              .map(
+                  c ->
+                      " %s = CASE WHEN journal.status = 'delivered' THEN journal.%s ELSE excluded.%s END"
+                          .formatted(c, c, c))
+              .collect(Collectors.joining(","));
+
+  private static final String PURGE =
+      "DELETE FROM journal WHERE delivery_key IN (SELECT delivery_key FROM journal"
+          + " WHERE last_attempt_at < ? OR (last_attempt_at IS NULL AND first_attempt_at < ?)"
+          + " LIMIT ?)";
+
+  private final Database db;
+
+  JournalRepository(Database db) {
+    this.db = db;
+  }
+
+  /** Upserts the entries by delivery key in one write (several entries of one key folded first). */
+  void record(List<JournalEntry> entries) throws SQLException {
+    Map<String, JournalEntry> folded = new LinkedHashMap<>();
+    for (JournalEntry entry : entries) {
+      folded.merge(entry.deliveryKey(), entry, JournalRepository::merge);
+    }
+    db.write(
+        c -> {
+          try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+            for (JournalEntry entry : folded.values()) {
+              bind(upsert, entry);
+              upsert.addBatch();
+            }
+            upsert.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /** The stored entries of these keys, by key; keys without an entry are absent. */
+  Map<String, JournalEntry> byKeys(Collection<String> keys) throws SQLException {
+    List<String> distinct = keys.stream().distinct().toList();
+    return db.read(
+        c -> {
+          Map<String, JournalEntry> found = new HashMap<>();
+          for (List<String> chunk : Sql.chunks(distinct)) {
+            String sql =
+                "SELECT " + COLUMNS + " FROM journal WHERE delivery_key IN " + Sql.marks(chunk);
+            for (JournalEntry e :
+                Sql.list(c, sql, Sql.strings(chunk, 1), JournalRepository::read)) {
+              found.put(e.deliveryKey(), e);
+            }
+          }
+          return found;
+        });
+  }
+
+  /** The entries of one event, by delivery key. */
+  List<JournalEntry> ofEvent(String eventId) throws SQLException {
+    return db.read(
+        c ->
+            Sql.list(
+                c,
+                "SELECT " + COLUMNS + " FROM journal WHERE event_id = ? ORDER BY delivery_key",
+                s -> s.setString(1, eventId),
+                JournalRepository::read));
+  }
+
+  /**
+   * Deletes entries last attempted before {@code cutoff} (first attempted, when never attempted
+   * since), in chunks of {@link #PURGE_CHUNK} rows; entries without any attempt time stay.
+   */
+  int purgeBefore(Instant cutoff) throws SQLException {
+    long millis = cutoff.toEpochMilli();
+    int total = 0;
+    int deleted;
+    do {
+      deleted =
+          db.write(
+              c ->
+                  Sql.update(
+                      c,
+                      PURGE,
+                      s -> {
+                        s.setLong(1, millis);
+                        s.setLong(2, millis);
+                        s.setInt(3, PURGE_CHUNK);
+                      }));
+      total += deleted;
+    } while (deleted >= PURGE_CHUNK);
+    return total;
+  }
+
+  /** What storing {@code later} over {@code stored} leaves, as the upsert does it. */
+  static JournalEntry merge(JournalEntry stored, JournalEntry later) {
+    int attempts = Math.max(stored.attempts(), later.attempts());
+    if (stored.isDelivered()) {
+      return withAttempts(stored, attempts, stored.firstAttemptAt());
+    }
+    Optional<Instant> first =
+        stored.firstAttemptAt().isEmpty()
+                || later
+                    .firstAttemptAt()
+                    .filter(t -> t.isBefore(stored.firstAttemptAt().get()))
+                    .isPresent()
+            ? later.firstAttemptAt()
+            : stored.firstAttemptAt();
+    return new JournalEntry(
+        stored.deliveryKey(),
+        stored.eventId(),
+        stored.bus(),
+        stored.rule(),
+        stored.target(),
+        later.status(),
+        attempts,
+        later.errorCode(),
+        later.errorMessage(),
+        first,
+        later.lastAttemptAt(),
+        later.deliveredAt());
+  }
+
+  private static JournalEntry withAttempts(JournalEntry e, int attempts, Optional<Instant> first) {
+    return new JournalEntry(
+        e.deliveryKey(),
+        e.eventId(),
+        e.bus(),
+        e.rule(),
+        e.target(),
+        e.status(),
+        attempts,
+        e.errorCode(),
+        e.errorMessage(),
+        first,
+        e.lastAttemptAt(),
+        e.deliveredAt());
+  }
+
+  private static void bind(PreparedStatement s, JournalEntry e) throws SQLException {
+    s.setString(1, e.deliveryKey());
+    s.setString(2, e.eventId());
+    s.setString(3, e.bus());
+    s.setString(4, e.rule());
+    s.setString(5, e.target());
+    s.setString(6, e.status());
+    s.setInt(7, e.attempts());
+    setText(s, 8, e.errorCode());
+    setText(s, 9, e.errorMessage());
+    setMillis(s, 10, e.firstAttemptAt());
+    setMillis(s, 11, e.lastAttemptAt());
+    setMillis(s, 12, e.deliveredAt());
+  }
+
+  private static void setText(PreparedStatement s, int index, Optional<String> value)
+      throws SQLException {
+    if (value.isPresent()) {
+      s.setString(index, value.get());
+    } else {
+      s.setNull(index, Types.VARCHAR);
+    }
+  }
+
+  private static void setMillis(PreparedStatement s, int index, Optional<Instant> value)
+      throws SQLException {
+    if (value.isPresent()) {
+      s.setLong(index, value.get().toEpochMilli());
+    } else {
+      s.setNull(index, Types.BIGINT);
+    }
+  }
+
+  private static Optional<Instant> millis(ResultSet row, String column) throws SQLException {
+    long value = row.getLong(column);
+    return row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
+  }
+
+  private static JournalEntry read(ResultSet row) throws SQLException {
+    return new JournalEntry(
+        row.getString("delivery_key"),
+        row.getString("event_id"),
+        row.getString("bus"),
+        row.getString("rule"),
+        row.getString("target"),
+        row.getString("status"),
+        row.getInt("attempts"),
+        Optional.ofNullable(row.getString("last_error_code")),
+        Optional.ofNullable(row.getString("last_error_message")),
+        millis(row, "first_attempt_at"),
+        millis(row, "last_attempt_at"),
+        millis(row, "delivered_at"));
+  }
+}

@@ -1,0 +1,215 @@
+package dev.herald.store;
+
+import static dev.herald.store.JournalEntry.DEAD_LETTERED;
+import static dev.herald.store.JournalEntry.DELIVERED;
+import static dev.herald.store.JournalEntry.PENDING;
+import static dev.herald.store.JournalEntry.RETRYING;
+import static dev.herald.store.JournalEntry.SKIPPED_DUPLICATE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The delivery journal: one entry per delivery key, never leaving {@code delivered}. */
+abstract class JournalContract extends ContractPart {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** An entry of event {@code EVENT-<key>}, attempted {@code attempts} times from T0 on. */
+  static JournalEntry entry(String key, String status, int attempts) {
+    return entry(key, "EVENT-" + key, status, attempts);
+  }
+
+  static JournalEntry entry(String key, String eventId, String status, int attempts) {
+    boolean failed = status.equals(RETRYING) || status.equals(DEAD_LETTERED);
+    Instant last = T0.plusSeconds(attempts);
+    return new JournalEntry(
+        key,
+        eventId,
+        "orders",
+        "placed",
+        "hook",
+        status,
+        attempts,
+        failed ? Optional.of("HttpStatus503") : Optional.empty(),
+        failed ? Optional.of("attempt " + attempts + " failed") : Optional.empty(),
+        attempts > 0 ? Optional.of(T0) : Optional.empty(),
+        attempts > 0 ? Optional.of(last) : Optional.empty(),
+        status.equals(DELIVERED) ? Optional.of(last) : Optional.empty());
+  }
+
+  private JournalEntry stored(String key) {
+    return store().journal(List.of(key)).get(key);
+  }
+
+  @Test
+  void anEntryIsStoredAsGiven() {
+    JournalEntry retrying = entry("k1", RETRYING, 2);
+    JournalEntry pending = entry("k2", PENDING, 0);
+
+    store().recordAttempts(List.of(retrying, pending));
+
+    assertThat(store().journal(List.of("k1", "k2")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("k1", retrying, "k2", pending));
+  }
+
+  @Test
+  void aDeliveryMovesThroughItsStatesUntilDelivered() {
+    store().recordAttempts(List.of(entry("k1", PENDING, 0)));
+    store().recordAttempts(List.of(entry("k1", RETRYING, 1)));
+    assertThat(stored("k1")).isEqualTo(entry("k1", RETRYING, 1));
+
+    store().recordAttempts(List.of(entry("k1", DELIVERED, 2)));
+
+    assertThat(stored("k1")).isEqualTo(entry("k1", DELIVERED, 2));
+  }
+
+  @Test
+  void aDeliveredEntryIsNeverOverwritten() {
+    JournalEntry delivered = entry("k1", DELIVERED, 2);
+    store().recordAttempts(List.of(delivered));
+
+    store().recordAttempts(List.of(entry("k1", RETRYING, 1))); // a late copy of attempt 1
+    store().recordAttempts(List.of(entry("k1", DEAD_LETTERED, 2)));
+    store().recordAttempts(List.of(entry("k1", PENDING, 0)));
+    store().recordAttempts(List.of(entry("k1", SKIPPED_DUPLICATE, 0)));
+
+    assertThat(stored("k1")).isEqualTo(delivered);
+  }
+
+  @Test
+  void aDeliveredEntryTakesOnlyAHigherAttemptCount() {
+    store().recordAttempts(List.of(entry("k1", DELIVERED, 2)));
+
+    store().recordAttempts(List.of(entry("k1", RETRYING, 5)));
+
+    JournalEntry now = stored("k1");
+    assertThat(now.status()).isEqualTo(DELIVERED);
+    assertThat(now.attempts()).isEqualTo(5);
+    assertThat(now.errorCode()).isEmpty();
+    assertThat(now.deliveredAt()).contains(T0.plusSeconds(2));
+    assertThat(now.lastAttemptAt()).contains(T0.plusSeconds(2));
+  }
+
+  @Test
+  void withinOneCallEntriesApplyInOrderAndDeliveredStillWins() {
+    store()
+        .recordAttempts(
+            List.of(
+                entry("k1", RETRYING, 1),
+                entry("k1", DELIVERED, 2),
+                entry("k1", SKIPPED_DUPLICATE, 0),
+                entry("k2", RETRYING, 1),
+                entry("k2", DEAD_LETTERED, 8)));
+
+    assertThat(stored("k1")).isEqualTo(entry("k1", DELIVERED, 2));
+    assertThat(stored("k2")).isEqualTo(entry("k2", DEAD_LETTERED, 8));
+  }
+
+  @Test
+  void theAttemptCountNeverDecreasesAndTheFirstAttemptStays() {
+    store().recordAttempts(List.of(entry("k1", RETRYING, 4)));
+
+    JournalEntry late = entry("k1", RETRYING, 3);
+    store().recordAttempts(List.of(late));
+
+    JournalEntry now = stored("k1");
+    assertThat(now.attempts()).isEqualTo(4);
+    assertThat(now.firstAttemptAt()).contains(T0);
+    assertThat(now.lastAttemptAt()).isEqualTo(late.lastAttemptAt());
+  }
+
+  @Test
+  void fiveThousandEntriesAreRecordedInOneCall() {
+    List<JournalEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      entries.add(entry("key-" + i, "EVENT-" + (i / 5), i % 2 == 0 ? DELIVERED : RETRYING, 1));
+    }
+
+    store().recordAttempts(entries);
+
+    Map<String, JournalEntry> found =
+        store().journal(entries.stream().map(JournalEntry::deliveryKey).toList());
+    assertThat(found).hasSize(5_000);
+    assertThat(found.values()).containsExactlyInAnyOrderElementsOf(entries);
+    assertThat(store().journalOfEvent("EVENT-999")).hasSize(5);
+  }
+
+  @Test
+  void dedupeLookupFindsTheDeliveredKeysAmongUnknownOnes() {
+    store()
+        .recordAttempts(
+            List.of(entry("k1", DELIVERED, 1), entry("k2", RETRYING, 1), entry("k3", PENDING, 0)));
+
+    Map<String, JournalEntry> found = store().journal(List.of("k1", "k2", "k3", "unknown", "k1"));
+
+    assertThat(found).containsOnlyKeys("k1", "k2", "k3");
+    assertThat(found.values().stream().filter(JournalEntry::isDelivered))
+        .extracting(JournalEntry::deliveryKey)
+        .containsExactly("k1");
+    assertThat(store().journal(List.of())).isEmpty();
+    assertThat(store().journal(List.of("unknown"))).isEmpty();
+  }
+
+  @Test
+  void journalOfEventListsItsDeliveriesByKey() {
+    store()
+        .recordAttempts(
+            List.of(
+                entry("k2", "E1", DELIVERED, 1),
+                entry("k1", "E1", RETRYING, 3),
+                entry("k3", "E2", PENDING, 0)));
+
+    assertThat(store().journalOfEvent("E1"))
+        .extracting(JournalEntry::deliveryKey, JournalEntry::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("k1", RETRYING),
+            org.assertj.core.groups.Tuple.tuple("k2", DELIVERED));
+    assertThat(store().journalOfEvent("unknown")).isEmpty();
+  }
+
+  @Test
+  void purgeDeletesEntriesLastAttemptedBeforeTheCutoff() {
+    store()
+        .recordAttempts(
+            List.of(
+                entry("old", DELIVERED, 1), // last attempt T0+1s
+                entry("edge", RETRYING, 2), // T0+2s
+                entry("new", RETRYING, 3), // T0+3s
+                entry("never", PENDING, 0)));
+
+    int purged = store().purgeJournalBefore(T0.plusSeconds(3));
+
+    assertThat(purged).isEqualTo(2);
+    assertThat(store().journal(List.of("old", "edge", "new", "never")))
+        .containsOnlyKeys("new", "never");
+    assertThat(store().purgeJournalBefore(T0.plusSeconds(3))).isZero();
+  }
+
+  @Test
+  void recordingNoEntriesDoesNothing() {
+    store().recordAttempts(List.of());
+
+    assertThat(store().purgeJournalBefore(T0.plusSeconds(86_400))).isZero();
+  }
+
+  @Test
+  void unknownStatusesAreRejected() {
+    assertThatThrownBy(() -> entry("k1", "done", 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("status");
+  }
+
+  @Test
+  void theJournalSurvivesReopen() {
+    store().recordAttempts(List.of(entry("k1", DELIVERED, 1)));
+
+    reopen();
+
+    assertThat(stored("k1")).isEqualTo(entry("k1", DELIVERED, 1));
+  }
+}

@@ -1,0 +1,177 @@
+package dev.herald.targets.internal;
+
+import dev.herald.api.delivery.Delivery;
+import dev.herald.api.delivery.Outcome;
+import dev.herald.api.delivery.Target;
+import dev.herald.targets.TargetContext;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code webhook} target: one HTTP request per attempt, signed with Standard Webhooks
+ * signatures, sent only to addresses the {@link AddressPolicy} accepts, and to exactly the address
+ * it checked.
+ *
+ * <p>Thread-safety: immutable apart from the OAuth token cache, which guards itself; {@link
+ * #deliver} may be called from any number of threads at once.
+ */
+final class WebhookTarget implements Target {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookTarget.class);
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  static final int MAX_RESPONSE_BODY = 64 * 1024;
+
+  private final String name;
+  private final WebhookSettings settings;
+  private final InstantSource clock;
+  private final AddressPolicy addresses;
+  private final Http1 http;
+  private final Optional<OAuthTokens> tokens;
+  private final String where;
+
+  WebhookTarget(String name, WebhookSettings settings, TargetContext context) {
+    this.name = name;
+    this.settings = settings;
+    this.clock = context.clock();
+    this.addresses = new AddressPolicy(context.loopbackAllowed(), context.allowedHosts());
+    this.http = new Http1(clock, CONNECT_TIMEOUT, MAX_RESPONSE_BODY);
+    this.tokens =
+        settings.auth() instanceof WebhookSettings.Auth.OAuth oauth
+            ? Optional.of(new OAuthTokens(oauth, http, addresses, clock))
+            : Optional.empty();
+    URI url = settings.url();
+    this.where =
+        settings.method()
+            + " "
+            + url.getScheme()
+            + "://"
+            + url.getRawAuthority()
+            + (url.getRawPath() == null ? "" : url.getRawPath());
+  }
+
+  @Override
+  public Outcome deliver(Delivery delivery) {
+    if (settings.format() == WebhookSettings.Format.CLOUDEVENTS) {
+      return new Outcome.Permanent(
+          "PermanentFailure", "webhook format 'cloudevents' is not supported yet");
+    }
+    Outcome outcome = attempt(delivery);
+    LOG.debug(
+        "target {} delivery {} attempt {}: {}",
+        name,
+        delivery.deliveryKey(),
+        delivery.attempt(),
+        outcome);
+    return outcome;
+  }
+
+  private Outcome attempt(Delivery delivery) {
+    try {
+      InetAddress address = addresses.resolve(Http1.bareHost(settings.url()));
+      return HttpOutcomes.of(send(delivery, address), where, clock.instant());
+    } catch (AddressPolicy.Forbidden e) {
+      return new Outcome.Permanent("ForbiddenAddress", e.getMessage());
+    } catch (OAuthTokens.TokenRefused e) {
+      return tokenOutcome(e);
+    } catch (Http1.DeadlineExceeded e) {
+      return new Outcome.Retry("Timeout", where + " did not answer before the deadline");
+    } catch (UnknownHostException e) {
+      return new Outcome.Retry("ConnectionFailed", "cannot resolve " + e.getMessage());
+    } catch (IOException e) {
+      return new Outcome.Retry("ConnectionFailed", where + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Outcome.Retry("Timeout", where + ": interrupted");
+    } catch (IllegalArgumentException e) {
+      return new Outcome.Permanent("PermanentFailure", where + ": " + e.getMessage());
+    }
+  }
+
+  /** A token endpoint's refusal: its status decides retry, but it never disables the target. */
+  private Outcome tokenOutcome(OAuthTokens.TokenRefused refused) {
+    Outcome outcome = HttpOutcomes.of(refused.response, "token endpoint", clock.instant());
+    return switch (outcome) {
+      case Outcome.Delivered d -> new Outcome.Permanent("PermanentFailure", refused.getMessage());
+      case Outcome.Gone g -> new Outcome.Permanent(g.code(), g.message());
+      case Outcome.Retry r -> r;
+      case Outcome.Permanent p -> p;
+    };
+  }
+
+  private Http1.Response send(Delivery delivery, InetAddress address)
+      throws IOException, OAuthTokens.TokenRefused, AddressPolicy.Forbidden, InterruptedException {
+    List<Map.Entry<String, String>> headers = headers(delivery);
+    return switch (settings.auth()) {
+      case WebhookSettings.Auth.None none -> exchange(delivery, address, headers, null);
+      case WebhookSettings.Auth.Static auth -> exchange(delivery, address, headers, auth.value());
+      case WebhookSettings.Auth.OAuth oauth -> {
+        OAuthTokens cache = tokens.orElseThrow();
+        String token = cache.token(delivery.deadline());
+        Http1.Response response = exchange(delivery, address, headers, "Bearer " + token);
+        if (response.status() != 401) {
+          yield response;
+        }
+        cache.invalidate(token); // rejected: fetch a new one and try once more
+        yield exchange(delivery, address, headers, "Bearer " + cache.token(delivery.deadline()));
+      }
+    };
+  }
+
+  private Http1.Response exchange(
+      Delivery delivery,
+      InetAddress address,
+      List<Map.Entry<String, String>> headers,
+      String authorization)
+      throws IOException {
+    List<Map.Entry<String, String>> all = headers;
+    if (authorization != null) {
+      all = new ArrayList<>(headers);
+      all.add(Map.entry("Authorization", authorization));
+    }
+    return http.exchange(
+        new Http1.Request(settings.method(), settings.url(), address, all, delivery.input()),
+        delivery.deadline());
+  }
+
+  private List<Map.Entry<String, String>> headers(Delivery delivery) {
+    long timestamp = clock.instant().getEpochSecond();
+    List<Map.Entry<String, String>> headers = new ArrayList<>(settings.headers());
+    headers.add(
+        Map.entry(
+            "Content-Type", delivery.json() ? "application/json" : "text/plain; charset=utf-8"));
+    headers.add(Map.entry("User-Agent", "Herald"));
+    headers.add(Map.entry("webhook-id", delivery.deliveryKey()));
+    headers.add(Map.entry("webhook-timestamp", Long.toString(timestamp)));
+    if (!settings.secrets().isEmpty()) {
+      headers.add(
+          Map.entry(
+              "webhook-signature",
+              Signatures.sign(
+                  settings.secrets(), delivery.deliveryKey(), timestamp, delivery.input())));
+    }
+    headers.add(Map.entry("herald-event-id", delivery.eventId()));
+    headers.add(Map.entry("herald-rule", delivery.rule()));
+    headers.add(Map.entry("herald-attempt", Integer.toString(delivery.attempt())));
+    delivery.traceparent().ifPresent(t -> headers.add(Map.entry("traceparent", t)));
+    return headers;
+  }
+
+  @Override
+  public void close() {
+    // nothing pooled: every attempt owns (and closes) its connection
+  }
+
+  @Override
+  public String toString() {
+    return "webhook target " + name + " (" + where + ")";
+  }
+}
