@@ -185,4 +185,111 @@ class DeliveryTest {
       assertThat(slow.calls.size()).isLessThan(40);
     }
   }
+
+  @Test
+  void anOrderedTargetDeliversEachKeyInPublishOrderThroughRetries() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    // every third call fails: failures hold back only later events of the same key
+    try (Receiver receiver = new Receiver(() -> calls.incrementAndGet() % 3 == 0 ? 503 : 200)) {
+      String name = "ordered-" + id;
+      var target =
+          put(
+              herald,
+              "/v1/targets/" + name,
+              "{'type':'webhook','webhook':{'url':'"
+                  + receiver.url()
+                  + "'},'ordered':true,"
+                  + "'concurrency':{'max':16},'circuit':{'enabled':false},"
+                  + "'retry':{'maxAttempts':20,'maxEventAgeSeconds':600,'backoff':{'initialMs':20,'maxMs':50}}}");
+      assertThat(target.status()).as(String.valueOf(target.body())).isEqualTo(200);
+      put(
+          herald,
+          "/v1/buses/default/rules/" + name,
+          "{'pattern':{'source':['" + name + "']},'targets':[{'target':'" + name + "'}]}");
+      StringBuilder batch = new StringBuilder("{'entries':[");
+      for (int i = 0; i < 60; i++) {
+        batch
+            .append(i == 0 ? "" : ",")
+            .append(
+                "{'source':'"
+                    + name
+                    + "','detailType':'T','orderingKey':'k"
+                    + (i % 4)
+                    + "','detail':{'seq':"
+                    + i
+                    + "}}");
+      }
+      JsonNode published = postJson(herald, batch + "]}").body();
+      assertThat(published.get("failedEntryCount").asInt()).isZero();
+      String firstEvent = published.at("/entries/0/eventId").asText();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(delivered(receiver))
+                      .as(
+                          "calls "
+                              + receiver.calls.size()
+                              + " target "
+                              + get(herald, "/v1/targets/" + name).body()
+                              + " journey "
+                              + journey(firstEvent))
+                      .isGreaterThanOrEqualTo(60));
+      java.util.Map<String, java.util.List<Integer>> perKey = new java.util.HashMap<>();
+      for (Receiver.Call call : receiver.calls) {
+        if (call.status() == 200) {
+          JsonNode envelope = dev.herald.core.json.Json.MAPPER.readTree(call.body());
+          int seq = envelope.at("/detail/seq").asInt();
+          perKey.computeIfAbsent("k" + (seq % 4), k -> new java.util.ArrayList<>()).add(seq);
+        }
+      }
+      assertThat(perKey).hasSize(4);
+      perKey
+          .values()
+          .forEach(seqs -> assertThat(seqs).isSorted().doesNotHaveDuplicates().hasSize(15));
+    }
+  }
+
+  private static long delivered(Receiver receiver) {
+    return receiver.calls.stream().filter(c -> c.status() == 200).count();
+  }
+
+  @Test
+  void anOpenCircuitKeepsEventsOutOfTheDeadLettersDuringAnOutageAndDeliversThemAfter() {
+    AtomicInteger status = new AtomicInteger(503);
+    try (Receiver receiver = new Receiver(status::get)) {
+      String name = "outage-" + id;
+      var target =
+          put(
+              herald,
+              "/v1/targets/" + name,
+              "{'type':'webhook','webhook':{'url':'"
+                  + receiver.url()
+                  + "'},"
+                  + "'circuit':{'enabled':true,'failureRatePercent':50,'minimumAttempts':4,'openSeconds':1},"
+                  + "'retry':{'maxAttempts':6,'maxEventAgeSeconds':600,'backoff':{'initialMs':20,'maxMs':50}}}");
+      assertThat(target.status()).as(String.valueOf(target.body())).isEqualTo(200);
+      put(
+          herald,
+          "/v1/buses/default/rules/" + name,
+          "{'pattern':{'source':['" + name + "']},'targets':[{'target':'" + name + "'}]}");
+      java.util.List<String> events = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        events.add(publish(name));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.calls.size() >= 8);
+      // 6 attempts each would dead-letter all 10 without the circuit; with it, they wait
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+      assertThat(get(herald, "/v1/targets/" + name + "/dlq").body().get("entries")).isEmpty();
+      assertThat(receiver.calls.size()).isLessThan(60);
+      status.set(200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  events.stream()
+                      .allMatch(e -> "delivered".equals(journey(e).at("/0/status").asText())));
+      assertThat(get(herald, "/v1/targets/" + name + "/dlq").body().get("entries")).isEmpty();
+    }
+  }
 }

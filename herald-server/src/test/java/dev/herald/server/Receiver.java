@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
 
 /** A real HTTP receiver on 127.0.0.1 that answers each call with a status chosen by the test. */
 final class Receiver implements AutoCloseable {
-  record Call(String body, Map<String, List<String>> headers) {
+  record Call(String body, Map<String, List<String>> headers, int status) {
     String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -55,7 +55,6 @@ final class Receiver implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    calls.add(new Call(body, Map.copyOf(exchange.getRequestHeaders())));
     if (delayMillis > 0) {
       try {
         Thread.sleep(delayMillis);
@@ -64,6 +63,7 @@ final class Receiver implements AutoCloseable {
       }
     }
     int code = status.getAsInt();
+    calls.add(new Call(body, Map.copyOf(exchange.getRequestHeaders()), code));
     exchange.sendResponseHeaders(code, -1);
     exchange.close();
   }

@@ -14,8 +14,11 @@ public sealed interface AttemptResult {
   /** The journal already records this delivery key as delivered: not invoked again. */
   record SkippedDuplicate(Work work, Instant at) implements AttemptResult {}
 
-  /** Failed for now; the next attempt is due at {@code due}. */
-  record Retrying(Work work, Instant at, Instant due, String code, String message)
+  /**
+   * Failed for now; the next attempt is due at {@code due}. {@code inPlace}: an ordered target
+   * retries in place (the journal records the failure, nothing is scheduled in the store).
+   */
+  record Retrying(Work work, Instant at, Instant due, String code, String message, boolean inPlace)
       implements AttemptResult {}
 
   /** Failed for good, or out of attempts or time: a dead letter. */

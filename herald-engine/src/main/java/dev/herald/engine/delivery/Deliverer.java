@@ -76,7 +76,8 @@ final class Deliverer {
       case Outcome.Gone g -> {
         target.setEnabled(false);
         onGone.accept(target.name());
-        yield new AttemptResult.Retrying(work, now, now, g.code(), g.message());
+        yield new AttemptResult.Retrying(
+            work, now, now, g.code(), g.message(), target.spec().ordered());
       }
       case Outcome.Retry r -> {
         target.circuit().onFailure();
@@ -97,7 +98,8 @@ final class Deliverer {
             random);
     return switch (decision) {
       case RetryDecision.RetryAt at ->
-          new AttemptResult.Retrying(work, now, at.due(), failure.code(), failure.message());
+          new AttemptResult.Retrying(
+              work, now, at.due(), failure.code(), failure.message(), target.spec().ordered());
       case RetryDecision.DeadLetter dead ->
           new AttemptResult.DeadLettered(work, now, dead.code(), failure.message());
     };

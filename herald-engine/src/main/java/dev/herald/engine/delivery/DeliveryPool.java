@@ -44,6 +44,7 @@ public final class DeliveryPool implements AutoCloseable {
   private final Function<String, Optional<TargetRuntime>> loader;
   private final Map<String, TargetRuntime> targets = new ConcurrentHashMap<>();
   private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
+  private final KeySequencer ordered = new KeySequencer(attempts);
   private final Deliverer deliverer;
   private final MeterRegistry metrics;
   private final List<DeliveryConsumer> consumers = new ArrayList<>();
@@ -112,27 +113,46 @@ public final class DeliveryPool implements AutoCloseable {
   }
 
   /**
-   * Runs one attempt of {@code work} on a virtual thread; {@code done} runs once it is recorded.
+   * Delivers {@code work} on a virtual thread; {@code done} runs once the outcome is recorded. An
+   * ordered target's deliveries of one key run one at a time, in order, retrying in place.
    */
   void submit(Work work, TargetRuntime target, Runnable done) {
-    attempts.submit(
-        () -> {
-          try {
-            record(deliverer.attempt(work, target));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return; // closing: not recorded, so not committed; delivered again after a restart
-          } catch (RuntimeException e) {
-            LOG.error(
-                "delivery {} to {} failed to record: {}",
-                work.deliveryKey(),
-                target.name(),
-                e.toString(),
-                e);
-            return;
-          }
-          done.run();
-        });
+    if (target.spec().ordered() && !work.fromRetry()) {
+      ordered.submit(target.name() + "/" + work.orderKey(), () -> run(work, target, done));
+    } else {
+      attempts.submit(() -> run(work, target, done));
+    }
+  }
+
+  private void run(Work work, TargetRuntime target, Runnable done) {
+    try {
+      AttemptResult result = deliverer.attempt(work, target);
+      while (result instanceof AttemptResult.Retrying retry && retry.inPlace()) {
+        record(result);
+        sleepUntil(retry.due());
+        result = deliverer.attempt(retry.work().nextAttempt(), target);
+      }
+      record(result);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return; // closing: not recorded, so not committed; delivered again after a restart
+    } catch (RuntimeException e) {
+      LOG.error(
+          "delivery {} to {} failed to record: {}",
+          work.deliveryKey(),
+          target.name(),
+          e.toString(),
+          e);
+      return;
+    }
+    done.run();
+  }
+
+  private void sleepUntil(Instant due) throws InterruptedException {
+    Duration wait = Duration.between(clock.instant(), due);
+    if (!wait.isNegative()) {
+      Thread.sleep(wait);
+    }
   }
 
   /** Records results; the caller commits offsets only after this returns. */

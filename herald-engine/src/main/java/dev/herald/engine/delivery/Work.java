@@ -23,4 +23,28 @@ public record Work(
     Optional<byte[]> recordKey,
     Instant ingestedAt,
     Instant firstAttemptAt,
-    boolean fromRetry) {}
+    boolean fromRetry) {
+
+  /** The same delivery, one attempt later (an ordered target retrying in place). */
+  Work nextAttempt() {
+    return new Work(
+        target,
+        deliveryKey,
+        eventId,
+        bus,
+        rule,
+        attempt + 1,
+        input,
+        json,
+        traceparent,
+        recordKey,
+        ingestedAt,
+        firstAttemptAt,
+        fromRetry);
+  }
+
+  /** What orders this delivery: its Kafka key, or the delivery itself when it has none. */
+  String orderKey() {
+    return recordKey.map(k -> java.util.HexFormat.of().formatHex(k)).orElse("#" + deliveryKey);
+  }
+}

@@ -69,7 +69,11 @@ public final class StoreLedger implements DeliveryLedger {
       Work w = result.work();
       journal.add(journalEntry(result));
       switch (result) {
-        case AttemptResult.Retrying r -> retries.add(retry(w, r.due()));
+        case AttemptResult.Retrying r -> {
+          if (!r.inPlace()) {
+            retries.add(retry(w, r.due()));
+          }
+        }
         case AttemptResult.DeadLettered d -> {
           deadLetters.add(deadLetter(w, d));
           if (w.fromRetry()) {
