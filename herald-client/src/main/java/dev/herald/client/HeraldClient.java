@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,9 @@ import java.util.Optional;
  */
 public final class HeraldClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** The most ids one redrive request may carry (API.md). */
+  private static final int ID_BATCH = 1000;
 
   private final URI base;
   private final HttpClient http;
@@ -65,10 +70,106 @@ public final class HeraldClient {
     return send("GET", "v1/events/" + id, null);
   }
 
+  /**
+   * {@code GET /v1/targets/{target}/dlq}: one page of a target's dead letters, oldest first.
+   *
+   * @param limit the page size, 1 to 1000
+   * @param after the {@code next} cursor of the previous page, or empty for the first page
+   * @throws HeraldClientException {@code TargetNotFound} (404) for an unknown target
+   */
+  public DeadLetterPage deadLetters(String target, int limit, Optional<String> after) {
+    String path = dlqPath(target) + "?limit=" + limit;
+    if (after.isPresent()) {
+      path += "&after=" + encode(after.get());
+    }
+    JsonNode answer = call("GET", path, null);
+    List<JsonNode> entries = new ArrayList<>();
+    answer.path("entries").forEach(entries::add);
+    return new DeadLetterPage(entries, Optional.ofNullable(text(answer, "next")));
+  }
+
+  /**
+   * {@code GET /v1/targets/{target}/dlq/{id}}: one dead letter.
+   *
+   * @throws HeraldClientException {@code TargetNotFound} or {@code DeadLetterNotFound} (404)
+   */
+  public JsonNode deadLetter(String target, String id) {
+    return call("GET", dlqPath(target) + "/" + encode(id), null);
+  }
+
+  /**
+   * Redrives the given dead letters of a target (sent in batches of {@value #ID_BATCH}); returns
+   * how many were redriven. Ids the target does not hold are not counted.
+   */
+  public int redrive(String target, List<String> ids) {
+    int total = 0;
+    for (int from = 0; from < ids.size(); from += ID_BATCH) {
+      ObjectNode body = MAPPER.createObjectNode();
+      ArrayNode array = body.putArray("ids");
+      ids.subList(from, Math.min(ids.size(), from + ID_BATCH)).forEach(array::add);
+      total += call("POST", dlqPath(target) + "/redrive", body.toString()).path("redriven").asInt();
+    }
+    return total;
+  }
+
+  /** Redrives every dead letter of a target; returns how many were redriven. */
+  public int redriveAll(String target) {
+    ObjectNode body = MAPPER.createObjectNode().put("all", true);
+    return call("POST", dlqPath(target) + "/redrive", body.toString()).path("redriven").asInt();
+  }
+
+  /**
+   * Purges the given dead letters of a target, one {@code DELETE} each; returns how many were
+   * purged. Ids the target does not hold ({@code DeadLetterNotFound}) are not counted, as with
+   * {@link #redrive}; any other error, such as {@code TargetNotFound}, is thrown.
+   */
+  public int purge(String target, List<String> ids) {
+    int total = 0;
+    for (String id : ids) {
+      try {
+        total += call("DELETE", dlqPath(target) + "/" + encode(id), null).path("purged").asInt();
+      } catch (HeraldClientException e) {
+        if (e.status() != 404 || !"DeadLetterNotFound".equals(e.code())) {
+          throw e;
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Purges every dead letter of a target; returns how many were purged. */
+  public int purgeAll(String target) {
+    return call("DELETE", dlqPath(target) + "?all=true", null).path("purged").asInt();
+  }
+
+  private static String dlqPath(String target) {
+    return "v1/targets/" + encode(target) + "/dlq";
+  }
+
+  /** Percent-encodes one path segment or query value. */
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Sends a request whose every error, 404 included, is thrown. */
+  private JsonNode call(String method, String path, String json) {
+    return send(method, path, json, false).orElseThrow();
+  }
+
+  /** Sends a request; a 404 answer to a {@code GET} is empty (for lookups such as events). */
   private Optional<JsonNode> send(String method, String path, String json) {
+    return send(method, path, json, "GET".equals(method));
+  }
+
+  private Optional<JsonNode> send(
+      String method, String path, String json, boolean notFoundIsEmpty) {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
-    if (json == null) {
+    if (json == null && "GET".equals(method)) {
       request.GET();
+    } else if (json == null && "DELETE".equals(method)) {
+      request.DELETE();
+    } else if (json == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
       request.header("Content-Type", "application/json");
       request.method(method, HttpRequest.BodyPublishers.ofString(json));
@@ -84,7 +185,7 @@ public final class HeraldClient {
       throw new HeraldClientException(0, "Interrupted", "interrupted", null);
     }
     JsonNode answer = parse(response);
-    if (response.statusCode() == 404 && "GET".equals(method)) {
+    if (response.statusCode() == 404 && notFoundIsEmpty) {
       return Optional.empty();
     }
     if (response.statusCode() >= 300) {

@@ -62,6 +62,10 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxMessageBytes());
     props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // new target topics within seconds
+    // a new target topic must not revoke the partitions others are delivering (duplicates)
+    props.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
