@@ -48,6 +48,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -239,7 +240,8 @@ public final class Herald implements AutoCloseable {
         () -> {
           try {
             int clientIds = ingest.purgeExpiredClientIds();
-            int journeys = store.purgeRoutingsBefore(clock.instant().minus(JOURNEY_RETENTION));
+            Instant cutoff = clock.instant().minus(JOURNEY_RETENTION);
+            int journeys = store.purgeRoutingsBefore(cutoff) + store.purgeJournalBefore(cutoff);
             LOG.debug("purged {} expired client ids and {} old journeys", clientIds, journeys);
           } catch (RuntimeException e) {
             LOG.warn("cannot purge expired state: {}", e.toString());
