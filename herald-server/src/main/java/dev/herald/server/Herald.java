@@ -1,5 +1,6 @@
 package dev.herald.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.engine.broker.EmbeddedConfig;
@@ -52,6 +53,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -149,7 +151,7 @@ public final class Herald implements AutoCloseable {
                 config.host(),
                 config.port(),
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
-                new AdminApi(routing.config(), store)::register,
+                new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new OpsApi(readiness, metrics)::register));
     writeRuntimeFile();
@@ -164,7 +166,10 @@ public final class Herald implements AutoCloseable {
   }
 
   /** What {@link #startRouting} builds for the HTTP APIs. */
-  private record Routing(ConfigService config, DeadLetters deadLetters) {}
+  private record Routing(
+      ConfigService config,
+      DeadLetters deadLetters,
+      Function<String, Optional<ObjectNode>> liveState) {}
 
   /**
    * Starts a router per bus, the delivery pool and the config change feed; returns what the admin
@@ -209,7 +214,20 @@ public final class Herald implements AutoCloseable {
     ConfigFeed feed = open(new ConfigFeed(engine.bootstrapServers(), instanceId, applier::apply));
     config.set(new ConfigService(store, feed, applier, clock, instanceId));
     delivery.start();
-    return new Routing(config.get(), new DeadLetters(store, buses, tables, clock));
+    return new Routing(
+        config.get(),
+        new DeadLetters(store, buses, tables, clock),
+        name -> delivery.current(name).map(Herald::liveState));
+  }
+
+  /** A target's delivery state on this instance, for its GET. */
+  private static ObjectNode liveState(TargetRuntime runtime) {
+    ObjectNode state = dev.herald.core.json.Json.object();
+    state.put("enabled", runtime.enabled());
+    state.put("circuit", runtime.circuitState());
+    state.put("inFlight", runtime.inFlight());
+    state.put("concurrencyLimit", runtime.concurrencyLimit());
+    return state;
   }
 
   private Engine startEngine() {

@@ -278,6 +278,15 @@ class DeliveryTest {
         events.add(publish(name));
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.calls.size() >= 8);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !get(herald, "/v1/targets/" + name)
+                      .body()
+                      .at("/state/circuit")
+                      .asText()
+                      .equals("closed"));
       // 6 attempts each would dead-letter all 10 without the circuit; with it, they wait
       await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
       assertThat(get(herald, "/v1/targets/" + name + "/dlq").body().get("entries")).isEmpty();

@@ -107,6 +107,16 @@ public final class TargetRuntime implements AutoCloseable {
     }
   }
 
+  /** The circuit's state: closed, open or half-open. */
+  public String circuitState() {
+    return circuit.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /** The adaptive concurrency limit now. */
+  public int concurrencyLimit() {
+    return limit.limit();
+  }
+
   public int inFlight() {
     lock.lock();
     try {

@@ -32,10 +32,16 @@ public final class AdminApi {
 
   private final ConfigService config;
   private final StateStore store;
+  private final Function<String, Optional<ObjectNode>> liveState;
 
-  public AdminApi(ConfigService config, StateStore store) {
+  /**
+   * @param liveState a target's live delivery state on this instance (circuit, limits), if running
+   */
+  public AdminApi(
+      ConfigService config, StateStore store, Function<String, Optional<ObjectNode>> liveState) {
     this.config = config;
     this.store = store;
+    this.liveState = liveState;
   }
 
   public void register(HttpRouting.Builder routing) {
@@ -132,7 +138,9 @@ public final class AdminApi {
                 () ->
                     new ConfigException.NotFound(
                         "TargetNotFound", "target '" + name + "' does not exist"));
-    Http.send(res, 200, TargetSpecs.toJson(target.spec(), target.version()));
+    ObjectNode body = TargetSpecs.toJson(target.spec(), target.version());
+    liveState.apply(name).ifPresent(state -> body.set("state", state));
+    Http.send(res, 200, body);
   }
 
   private void testPattern(ServerRequest req, ServerResponse res) {
