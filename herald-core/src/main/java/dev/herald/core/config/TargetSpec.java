@@ -31,6 +31,34 @@ public record TargetSpec(
     Objects.requireNonNull(circuit, "circuit");
   }
 
+  public TargetSpec withSettings(ObjectNode newSettings) {
+    return new TargetSpec(
+        name,
+        type,
+        newSettings,
+        enabled,
+        timeoutMs,
+        retry,
+        concurrencyMax,
+        rateLimitPerSecond,
+        circuit,
+        ordered);
+  }
+
+  public TargetSpec withEnabled(boolean newEnabled) {
+    return new TargetSpec(
+        name,
+        type,
+        settings,
+        newEnabled,
+        timeoutMs,
+        retry,
+        concurrencyMax,
+        rateLimitPerSecond,
+        circuit,
+        ordered);
+  }
+
   /** How often and for how long a delivery is retried. */
   public record RetryPolicy(
       int maxAttempts,

@@ -71,8 +71,7 @@ public final class ConfigService {
     Optional<Stored<TargetSpec>> current = store.target(spec.name());
     if (current.isPresent() && current.get().spec().type().equals(spec.type())) {
       toStore =
-          withSettings(
-              spec,
+          spec.withSettings(
               Secrets.keepMasked(
                   spec.settings(),
                   current.get().spec().settings(),
@@ -101,19 +100,7 @@ public final class ConfigService {
                 () ->
                     new ConfigException.NotFound(
                         "TargetNotFound", "target '" + name + "' does not exist"));
-    TargetSpec spec = current.spec();
-    TargetSpec changed =
-        new TargetSpec(
-            spec.name(),
-            spec.type(),
-            spec.settings(),
-            enabled,
-            spec.timeoutMs(),
-            spec.retry(),
-            spec.concurrencyMax(),
-            spec.rateLimitPerSecond(),
-            spec.circuit(),
-            spec.ordered());
+    TargetSpec changed = current.spec().withEnabled(enabled);
     Stored<TargetSpec> stored = store.putTarget(changed, OptionalLong.of(current.version()));
     changed(ConfigChange.Kind.TARGET, Optional.empty(), name, stored.version(), false);
     return stored;
@@ -130,20 +117,5 @@ public final class ConfigService {
         new ConfigChange(kind, bus, name, version, deleted, clock.millis(), instanceId);
     applier.apply(change);
     feed.publish(change);
-  }
-
-  private static TargetSpec withSettings(
-      TargetSpec spec, com.fasterxml.jackson.databind.node.ObjectNode settings) {
-    return new TargetSpec(
-        spec.name(),
-        spec.type(),
-        settings,
-        spec.enabled(),
-        spec.timeoutMs(),
-        spec.retry(),
-        spec.concurrencyMax(),
-        spec.rateLimitPerSecond(),
-        spec.circuit(),
-        spec.ordered());
   }
 }
