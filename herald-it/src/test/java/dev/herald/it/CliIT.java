@@ -105,6 +105,68 @@ class CliIT {
   }
 
   @Test
+  void dlqCommandsListRedriveAndPurgeDeadLetters() throws Exception {
+    var receiver =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(400, -1); // permanent: a dead letter after one attempt
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+      assertThat(
+              herald
+                  .put(
+                      "/v1/targets/rejecting",
+                      "{\"type\":\"webhook\",\"webhook\":{\"url\":\"" + url + "\"}}")
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(
+              herald
+                  .put(
+                      "/v1/buses/default/rules/rejecting",
+                      "{\"pattern\":{\"source\":[\"cli.dlq\"]},\"targets\":[{\"target\":\"rejecting\"}]}")
+                  .statusCode())
+          .isEqualTo(200);
+      herald.post(
+          "/v1/events",
+          "{\"entries\":[{\"source\":\"cli.dlq\",\"detailType\":\"T\",\"detail\":{}}]}");
+
+      Run list = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        list = herald("dlq", "list", "rejecting", "--url", herald.url(), "--json");
+        if (list.exit() == 0 && !list.out().isBlank()) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      assertThat(list.exit()).as(list.err()).isZero();
+      var entry = HeraldProcess.JSON.readTree(list.out().lines().findFirst().orElseThrow());
+      assertThat(entry.at("/error/code").asText()).isEqualTo("HttpStatus400");
+
+      Run get = herald("dlq", "get", "rejecting", entry.get("id").asText(), "--url", herald.url());
+      assertThat(get.exit()).as(get.err()).isZero();
+      assertThat(get.out()).contains("HttpStatus400");
+
+      Run purge = herald("dlq", "purge", "rejecting", "--all", "--url", herald.url());
+      assertThat(purge.exit()).as(purge.err()).isZero();
+      assertThat(purge.out()).contains("purged 1");
+
+      Run unknown = herald("dlq", "list", "no-such-target", "--url", herald.url());
+      assertThat(unknown.exit()).isEqualTo(1);
+      assertThat(unknown.err()).contains("TargetNotFound");
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
   void orderingKeyIsTheKafkaKeyAndKeepsPublishOrder() throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
