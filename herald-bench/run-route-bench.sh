@@ -5,17 +5,20 @@
 #                ingestion to target topic at 5,000 events/s (RouteBench)
 #   propagation  two instances on one PostgreSQL store and one broker: how long a rule change
 #                made on A takes to be applied by B (ConfigPropagationBench)
-# Knobs: SCENARIOS="route propagation" EVENTS=1000000 LAT_SECONDS=30 CHANGES=100
+#   delivery     3 webhook targets on a local receiver: deliveries/s, and ingestion -> receiver
+#                p50/p99 at 5,000 events/s (DeliveryBench)
+# Knobs: SCENARIOS="route propagation delivery" DELIVERY_EVENTS=60000 EVENTS=1000000 LAT_SECONDS=30 CHANGES=100
 #        PG_URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . "$root/.mvn/find-jdk.sh"
 herald_find_jdk || exit 1
-SCENARIOS=${SCENARIOS:-route propagation}
+SCENARIOS=${SCENARIOS:-route propagation delivery}
 EVENTS=${EVENTS:-1000000}
 LAT_SECONDS=${LAT_SECONDS:-30}
 CHANGES=${CHANGES:-100}
+DELIVERY_EVENTS=${DELIVERY_EVENTS:-60000}
 PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 BENCH="$JAVA_HOME/bin/java -Xmx512m -cp $root/herald-bench/target/herald-bench.jar"
 [ -f herald-cli/target/herald.jar ] && [ -f herald-bench/target/herald-bench.jar ] \
@@ -45,6 +48,13 @@ for scenario in $SCENARIOS; do
       start_herald route
       $BENCH dev.herald.bench.route.RouteBench "$URL" "$BOOTSTRAP" "$EVENTS" "$LAT_SECONDS"
       herald_pid=$(sed -n 's/^pid=//p' "$tmp/route/data/runtime.properties")
+      echo "Herald peak RSS: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$herald_pid/status)"
+      for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+      ;;
+    delivery)
+      start_herald delivery
+      $BENCH dev.herald.bench.route.DeliveryBench "$URL" "$DELIVERY_EVENTS" "$LAT_SECONDS"
+      herald_pid=$(sed -n 's/^pid=//p' "$tmp/delivery/data/runtime.properties")
       echo "Herald peak RSS: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$herald_pid/status)"
       for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
       ;;
