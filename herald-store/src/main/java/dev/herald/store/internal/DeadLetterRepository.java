@@ -158,23 +158,15 @@ final class DeadLetterRepository {
 
   /** Deletes every letter of {@code target}, {@link #PURGE_CHUNK} per write; returns how many. */
   int purgeAll(String target) throws SQLException {
-    int total = 0;
-    int deleted;
-    do {
-      deleted =
-          db.write(
-              c ->
-                  Sql.update(
-                      c,
-                      "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters"
-                          + " WHERE target = ? LIMIT ?)",
-                      s -> {
-                        s.setString(1, target);
-                        s.setInt(2, PURGE_CHUNK);
-                      }));
-      total += deleted;
-    } while (deleted >= PURGE_CHUNK);
-    return total;
+    return Sql.deleteInChunks(
+        db,
+        "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters"
+            + " WHERE target = ? LIMIT ?)",
+        PURGE_CHUNK,
+        s -> {
+          s.setString(1, target);
+          s.setInt(2, PURGE_CHUNK);
+        });
   }
 
   private static List<DeadLetter> byId(List<DeadLetter> letters) {

@@ -120,23 +120,15 @@ final class JournalRepository {
    */
   int purgeBefore(Instant cutoff) throws SQLException {
     long millis = cutoff.toEpochMilli();
-    int total = 0;
-    int deleted;
-    do {
-      deleted =
-          db.write(
-              c ->
-                  Sql.update(
-                      c,
-                      PURGE,
-                      s -> {
-                        s.setLong(1, millis);
-                        s.setLong(2, millis);
-                        s.setInt(3, PURGE_CHUNK);
-                      }));
-      total += deleted;
-    } while (deleted >= PURGE_CHUNK);
-    return total;
+    return Sql.deleteInChunks(
+        db,
+        PURGE,
+        PURGE_CHUNK,
+        s -> {
+          s.setLong(1, millis);
+          s.setLong(2, millis);
+          s.setInt(3, PURGE_CHUNK);
+        });
   }
 
   /** What storing {@code later} over {@code stored} leaves, as the upsert does it. */

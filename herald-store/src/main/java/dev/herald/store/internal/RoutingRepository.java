@@ -85,22 +85,14 @@ final class RoutingRepository {
   /** Deletes routings routed before {@code cutoff}, in chunks of {@link #PURGE_CHUNK} rows. */
   int purgeBefore(Instant cutoff) throws SQLException {
     long millis = cutoff.toEpochMilli();
-    int total = 0;
-    int deleted;
-    do {
-      deleted =
-          db.write(
-              c ->
-                  Sql.update(
-                      c,
-                      PURGE,
-                      s -> {
-                        s.setLong(1, millis);
-                        s.setInt(2, PURGE_CHUNK);
-                      }));
-      total += deleted;
-    } while (deleted >= PURGE_CHUNK);
-    return total;
+    return Sql.deleteInChunks(
+        db,
+        PURGE,
+        PURGE_CHUNK,
+        s -> {
+          s.setLong(1, millis);
+          s.setInt(2, PURGE_CHUNK);
+        });
   }
 
   private static Routing toRouting(ResultSet row) throws SQLException {

@@ -82,6 +82,20 @@ final class Sql {
     }
   }
 
+  /**
+   * Runs a chunked DELETE (one write transaction per chunk, so it never holds the writer for long)
+   * until a chunk deletes fewer than {@code chunk} rows; returns how many rows it deleted.
+   */
+  static int deleteInChunks(Database db, String sql, int chunk, Binder binder) throws SQLException {
+    int total = 0;
+    int deleted;
+    do {
+      deleted = db.write(c -> update(c, sql, binder));
+      total += deleted;
+    } while (deleted >= chunk);
+    return total;
+  }
+
   static int update(Connection connection, String sql, Binder binder) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       binder.bind(statement);
