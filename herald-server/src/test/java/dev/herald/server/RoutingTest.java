@@ -13,7 +13,11 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Events published once reach exactly the targets whose rules match them, shaped per target. */
+/**
+ * Events published once reach exactly the targets whose rules match them, shaped per target. The
+ * targets are disabled so that the delivery engine leaves them alone: their deliveries stay {@code
+ * pending} and this test sees routing only.
+ */
 class RoutingTest {
   private final Herald herald = TestHerald.shared();
   private final String id = UUID.randomUUID().toString().substring(0, 8);
@@ -22,8 +26,8 @@ class RoutingTest {
   void eachMatchedRuleTargetGetsOneRecordWithKeyHeadersAndShapedInput() throws Exception {
     String bus = "shop-" + id;
     put(herald, "/v1/buses/" + bus, "{}");
-    put(herald, "/v1/targets/all-" + id, "{'type':'log'}");
-    put(herald, "/v1/targets/big-" + id, "{'type':'log'}");
+    put(herald, "/v1/targets/all-" + id, "{'type':'log','enabled':false}");
+    put(herald, "/v1/targets/big-" + id, "{'type':'log','enabled':false}");
     put(
         herald,
         "/v1/buses/" + bus + "/rules/orders",
@@ -109,7 +113,7 @@ class RoutingTest {
   void aRuleAddedLaterRoutesOnlyLaterEvents() {
     String bus = "late-" + id;
     put(herald, "/v1/buses/" + bus, "{}");
-    put(herald, "/v1/targets/late-" + id, "{'type':'log'}");
+    put(herald, "/v1/targets/late-" + id, "{'type':'log','enabled':false}");
     String before = publish(bus, "{'source':'s','detailType':'T','detail':{'v':'plain'}}");
     await()
         .atMost(Duration.ofSeconds(30))
@@ -141,7 +145,7 @@ class RoutingTest {
   void aShapingFailureAtRoutingTimeIsADeadLetterWithTransformError() {
     String bus = "tx-" + id;
     put(herald, "/v1/buses/" + bus, "{}");
-    put(herald, "/v1/targets/tx-" + id, "{'type':'log'}");
+    put(herald, "/v1/targets/tx-" + id, "{'type':'log','enabled':false}");
     put(
         herald,
         "/v1/buses/" + bus + "/rules/needs-coupon",
