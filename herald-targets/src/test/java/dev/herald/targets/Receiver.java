@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 
 /** A real HTTP receiver on 127.0.0.1 that records requests and answers per path. */
 final class Receiver implements AutoCloseable {
-  record Received(String method, String path, Headers headers, byte[] body) {
+  /** One request; {@code remotePort} tells which client connection carried it. */
+  record Received(String method, String path, Headers headers, byte[] body, int remotePort) {
     String header(String name) {
       return headers.getFirst(name);
     }
@@ -69,7 +70,8 @@ final class Receiver implements AutoCloseable {
               exchange.getRequestMethod(),
               exchange.getRequestURI().getPath(),
               exchange.getRequestHeaders(),
-              exchange.getRequestBody().readAllBytes());
+              exchange.getRequestBody().readAllBytes(),
+              exchange.getRemoteAddress().getPort());
       received.add(request);
       Handler handler = handlers.getOrDefault(request.path(), r -> Answer.of(200));
       Answer answer = handler.answer(request);

@@ -242,6 +242,55 @@ class WebhookTargetTest {
   }
 
   @Test
+  void sequentialDeliveriesReuseOneKeptAliveConnection() {
+    try (Target target = webhookTo("/hook", "")) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(target.deliver(delivery())).isInstanceOf(Outcome.Delivered.class);
+      }
+    }
+    assertThat(receiver.received("/hook")).hasSize(5);
+    assertThat(receiver.received("/hook").stream().map(Receiver.Received::remotePort).distinct())
+        .hasSize(1);
+  }
+
+  @Test
+  void connectionClosedByTheServerWhileIdleIsReplacedWithoutFailingTheDelivery() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Target target =
+            webhook("{\"url\": \"http://127.0.0.1:" + server.getLocalPort() + "/hook\"}", DEV)) {
+      AtomicInteger connections = new AtomicInteger();
+      Thread.ofVirtual().start(() -> answerOncePerConnection(server, connections));
+      for (int i = 0; i < 3; i++) {
+        assertThat(target.deliver(delivery())).isInstanceOf(Outcome.Delivered.class);
+      }
+      assertThat(connections).hasValue(3);
+    }
+  }
+
+  /** A keep-alive server that nonetheless closes each connection after one answer. */
+  private static void answerOncePerConnection(ServerSocket server, AtomicInteger connections) {
+    while (!server.isClosed()) {
+      try (java.net.Socket socket = server.accept()) {
+        connections.incrementAndGet();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()));
+        int length = 0;
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring(15).strip());
+          }
+        }
+        in.skip(length);
+        socket
+            .getOutputStream()
+            .write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(UTF_8));
+        socket.getOutputStream().flush();
+      } catch (java.io.IOException e) {
+        return; // the server socket was closed: the test is over
+      }
+    }
+  }
+
+  @Test
   void redirectIsNotFollowed() {
     receiver.on(
         "/hook", r -> new Receiver.Answer(302, Map.of("Location", receiver.url("/else")), "", 0));

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code webhook} target: one HTTP request per attempt, signed with Standard Webhooks
- * signatures, sent only to addresses the {@link AddressPolicy} accepts, and to exactly the address
- * it checked.
+ * The {@code webhook} target: one HTTP request per attempt (on a kept-alive connection), signed
+ * with Standard Webhooks signatures, sent only to addresses the {@link AddressPolicy} accepts, and
+ * to exactly the address it checked.
  *
  * <p>Thread-safety: immutable apart from the OAuth token cache, which guards itself; {@link
  * #deliver} may be called from any number of threads at once.
@@ -167,7 +167,7 @@ final class WebhookTarget implements Target {
 
   @Override
   public void close() {
-    // nothing pooled: every attempt owns (and closes) its connection
+    http.close();
   }
 
   @Override
