@@ -6,25 +6,28 @@ import java.util.Optional;
 
 /**
  * The adaptive concurrency limit of one target: additive increase, multiplicative decrease (AIMD)
- * between 1 and the target's {@code concurrency.max}.
+ * between 1 and the target's {@code concurrency.max}, driven by failures and by latency rising
+ * sharply above its long-term level.
  *
  * <p>Algorithm, one {@link #onSample} per finished call:
  *
  * <ul>
- *   <li><b>Baseline latency</b>: the first successful latency, then moved toward each successful
- *       latency: down at once when a call is faster (the unloaded latency, as TCP Vegas takes the
- *       minimum round trip), up slowly by an exponential average of weight {@value
- *       #BASELINE_WEIGHT} when slower, so a target that has become slower for good is accepted as
- *       such after about a hundred calls rather than being throttled to 1 forever.
- *   <li><b>Decrease</b>: a failure or timeout, or a success slower than {@code baseline ×
- *       tolerance} (default {@value #DEFAULT_TOLERANCE}), multiplies the limit by {@value
- *       #DECREASE_FACTOR}, never below 1, and restarts the count of good calls. The limit is kept
- *       as a fraction, so repeated decreases compound; {@link #limit()} is its integer part.
+ *   <li><b>Latency</b>: two exponential averages of successful latencies, a long-term baseline
+ *       (weight {@value #BASELINE_WEIGHT}, about the last hundred calls) and a recent one (weight
+ *       {@value #RECENT_WEIGHT}, about the last ten). Averages rather than single calls, and a
+ *       baseline that is an average rather than the fastest call ever seen, so that the jitter of a
+ *       busy machine does not read as congestion.
+ *   <li><b>Decrease</b>: a failure or timeout, or a recent latency above {@code baseline ×
+ *       tolerance} (default {@value #DEFAULT_TOLERANCE}) plus {@value #SLACK_MILLIS} ms, multiplies
+ *       the limit by {@value #DECREASE_FACTOR}, never below 1, and restarts the count of good
+ *       calls. At most once per round ({@code limit()} calls since the last decrease), as TCP
+ *       halves once per round trip, not once per lost packet: the calls of one round were all
+ *       started under the old limit and report the same congestion.
  *   <li><b>Increase</b>: a success within the tolerance <em>while there is backlog</em> counts as
  *       good; after a window of {@code limit()} good calls in a row (about one round of the whole
- *       limit, as TCP grows once per round trip) the limit grows by 1 (from its integer part),
- *       never above {@code max}. Successes without backlog neither count nor reset: there is no
- *       reason to grow a limit the target's traffic does not use.
+ *       limit) the limit grows by 1 (from its integer part), never above {@code max}. Successes
+ *       without backlog neither count nor reset: there is no reason to grow a limit the target's
+ *       traffic does not use.
  * </ul>
  *
  * <p>The limit starts at {@code min(max, }{@value #DEFAULT_INITIAL}{@code )} unless given.
@@ -33,23 +36,33 @@ import java.util.Optional;
  * report samples; the dispatcher reads {@link #limit()} before starting calls.
  */
 public final class AdaptiveLimit {
-  /** Default multiple of the baseline latency above which a call counts as slow. */
+  /** Default multiple of the baseline latency above which recent calls count as slow. */
   public static final double DEFAULT_TOLERANCE = 2.0;
 
-  /** Factor applied to the limit on a failure, timeout or slow call. */
+  /** Factor applied to the limit on a failure, timeout or slowdown. */
   public static final double DECREASE_FACTOR = 0.9;
 
   /** Default starting limit (bounded by {@code max}). */
   public static final int DEFAULT_INITIAL = 8;
 
-  /** Weight of a slower sample in the baseline's exponential average. */
+  /** Weight of each call in the long-term baseline latency. */
   public static final double BASELINE_WEIGHT = 0.01;
+
+  /** Weight of each call in the recent latency. */
+  public static final double RECENT_WEIGHT = 0.1;
+
+  /** Latency added to the threshold, so sub-millisecond jitter never counts as a slowdown. */
+  public static final long SLACK_MILLIS = 1;
+
+  private static final double SLACK_NANOS = SLACK_MILLIS * 1e6;
 
   private final int max;
   private final double tolerance;
   private double limit;
   private int good;
+  private long sinceDecrease = Long.MAX_VALUE;
   private double baselineNanos = Double.NaN;
+  private double recentNanos = Double.NaN;
 
   /** A limit up to {@code max}, starting at {@code min(max, 8)}, tolerance 2. */
   public AdaptiveLimit(int max) {
@@ -59,7 +72,8 @@ public final class AdaptiveLimit {
   /**
    * @param max the target's {@code concurrency.max}, at least 1
    * @param initial the starting limit, between 1 and {@code max}
-   * @param tolerance the multiple of the baseline latency above which a call is slow, above 1
+   * @param tolerance the multiple of the baseline latency above which recent calls are slow, above
+   *     1
    */
   public AdaptiveLimit(int max, int initial, double tolerance) {
     if (max < 1) {
@@ -85,14 +99,17 @@ public final class AdaptiveLimit {
    */
   public synchronized void onSample(Duration latency, boolean success, boolean backlog) {
     Objects.requireNonNull(latency, "latency");
+    if (sinceDecrease < Long.MAX_VALUE) {
+      sinceDecrease++;
+    }
     if (!success) {
       decrease();
       return;
     }
     double nanos = latency.isNegative() ? 0 : latency.toNanos();
-    boolean slow = !Double.isNaN(baselineNanos) && nanos > baselineNanos * tolerance;
-    updateBaseline(nanos);
-    if (slow) {
+    baselineNanos = average(baselineNanos, nanos, BASELINE_WEIGHT);
+    recentNanos = average(recentNanos, nanos, RECENT_WEIGHT);
+    if (recentNanos > baselineNanos * tolerance + SLACK_NANOS) {
       decrease();
     } else if (backlog && ++good >= limit()) {
       limit = Math.min(max, Math.floor(limit) + 1);
@@ -105,23 +122,22 @@ public final class AdaptiveLimit {
     return (int) Math.max(1, Math.min(max, Math.floor(limit)));
   }
 
-  /** The baseline latency, once a success has been reported. */
+  /** The long-term latency of successful calls, once there has been one. */
   public synchronized Optional<Duration> baseline() {
     return Double.isNaN(baselineNanos)
         ? Optional.empty()
         : Optional.of(Duration.ofNanos((long) baselineNanos));
   }
 
-  private void updateBaseline(double nanos) {
-    if (Double.isNaN(baselineNanos) || nanos < baselineNanos) {
-      baselineNanos = nanos;
-    } else {
-      baselineNanos += BASELINE_WEIGHT * (nanos - baselineNanos);
-    }
+  private static double average(double current, double sample, double weight) {
+    return Double.isNaN(current) ? sample : current + weight * (sample - current);
   }
 
   private void decrease() {
-    limit = Math.max(1.0, limit * DECREASE_FACTOR);
     good = 0;
+    if (sinceDecrease >= limit()) {
+      limit = Math.max(1.0, limit * DECREASE_FACTOR);
+      sinceDecrease = 0;
+    }
   }
 }

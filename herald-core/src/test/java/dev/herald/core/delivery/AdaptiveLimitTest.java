@@ -42,22 +42,40 @@ class AdaptiveLimitTest {
   }
 
   @Test
-  void shrinksByTenPercentOnFailure() {
+  void shrinksByTenPercentOnFailureAtMostOncePerRound() {
     AdaptiveLimit limit = new AdaptiveLimit(64, 40, 2.0);
     limit.onSample(FAST, false, true);
     assertThat(limit.limit()).isEqualTo(36);
+    for (int i = 0; i < 35; i++) {
+      limit.onSample(FAST, false, true);
+    }
+    assertThat(limit.limit())
+        .as("the calls of the same round report the same failure")
+        .isEqualTo(36);
     limit.onSample(FAST, false, true);
-    assertThat(limit.limit()).as("32.4").isEqualTo(32);
+    assertThat(limit.limit()).as("32.4, a round later").isEqualTo(32);
   }
 
   @Test
-  void shrinksWhenLatencyExceedsBaselineTimesTolerance() {
+  void shrinksWhenRecentLatencyRisesAboveTheBaselineTimesTolerance() {
     AdaptiveLimit limit = new AdaptiveLimit(64, 20, 2.0);
-    limit.onSample(Duration.ofMillis(100), true, true);
-    limit.onSample(Duration.ofMillis(200), true, true);
-    assertThat(limit.limit()).as("exactly at the threshold").isEqualTo(20);
-    limit.onSample(Duration.ofMillis(250), true, true);
-    assertThat(limit.limit()).isEqualTo(18);
+    good(limit, 200);
+    assertThat(limit.limit()).isGreaterThan(20);
+    int before = limit.limit();
+    for (int i = 0; i < 10; i++) {
+      limit.onSample(Duration.ofMillis(500), true, true);
+    }
+    assertThat(limit.limit()).isLessThan(before);
+  }
+
+  @Test
+  void singleSlowCallsAndSubMillisecondJitterAreNotCongestion() {
+    AdaptiveLimit limit = new AdaptiveLimit(64, 10, 2.0);
+    for (int i = 0; i < 3_000; i++) {
+      long micros = i % 50 == 0 ? 10_000 : i % 2 == 0 ? 100 : 900;
+      limit.onSample(Duration.ofNanos(micros * 1_000), true, true);
+    }
+    assertThat(limit.limit()).isEqualTo(64);
   }
 
   @Test
@@ -91,15 +109,15 @@ class AdaptiveLimitTest {
   }
 
   @Test
-  void baselineFollowsFasterCallsAtOnceAndSlowerOnesSlowly() {
+  void baselineIsTheLongTermAverageOfSuccessfulCalls() {
     AdaptiveLimit limit = new AdaptiveLimit(64);
     assertThat(limit.baseline()).isEmpty();
     limit.onSample(Duration.ofMillis(100), true, false);
-    limit.onSample(Duration.ofMillis(40), true, false);
-    assertThat(limit.baseline()).contains(Duration.ofMillis(40));
-    limit.onSample(Duration.ofMillis(70), true, false);
-    assertThat(limit.baseline().orElseThrow())
-        .isBetween(Duration.ofMillis(40), Duration.ofMillis(41));
+    assertThat(limit.baseline()).contains(Duration.ofMillis(100));
+    limit.onSample(Duration.ofMillis(200), true, false);
+    assertThat(limit.baseline()).contains(Duration.ofMillis(101));
+    limit.onSample(Duration.ofSeconds(9), false, false);
+    assertThat(limit.baseline()).as("failures do not count").contains(Duration.ofMillis(101));
   }
 
   @Test

@@ -79,17 +79,23 @@ public final class TargetRuntime implements AutoCloseable {
         freed.await();
       }
       inFlight++;
+      if (inFlight < limit.limit()) {
+        freed.signal(); // the limit grew while this one waited: there is room for the next too
+      }
       return waited;
     } finally {
       lock.unlock();
     }
   }
 
+  /**
+   * Frees a slot and wakes one waiter (not all: a woken waiter wakes the next if there is room).
+   */
   void release() {
     lock.lock();
     try {
       inFlight--;
-      freed.signalAll();
+      freed.signal();
     } finally {
       lock.unlock();
     }
