@@ -40,7 +40,8 @@ public interface EventHandler extends AutoCloseable {
   void handle(Event event, Context context) throws Exception;
 
   /**
-   * Releases what the handler holds. Called once, after the last {@link #handle}; must not throw.
+   * Releases what the handler holds. Called once, after the last {@link #handle}; what it throws is
+   * logged and otherwise ignored.
    */
   @Override
   default void close() {}
