@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * handler {@code stuckAfter} later, it is counted as stuck, a WARN names the target, and the pool
  * starts a replacement thread, for up to {@code size} stuck threads (so a target never has more
  * than {@code 2 × size} threads). Past that, stuck threads eat into the pool; once every thread is
- * stuck, deliveries answer {@code Retry("Timeout")} at once without calling the handler, which
- * opens the target's circuit. A stuck thread that returns is counted back (INFO) and the pool
+ * stuck, deliveries answer {@code Retry("Timeout")} at once without calling the handler: failures
+ * that open the target's circuit. A stuck thread that returns is counted back (INFO) and the pool
  * shrinks again.
  *
  * <p>Thread-safety: {@link #run} is called from any number of threads. The stuck count and the
