@@ -193,7 +193,9 @@ public final class Herald implements AutoCloseable {
                 clock,
                 metrics));
     AtomicReference<ConfigService> config = new AtomicReference<>();
-    TargetContext context = new TargetContext(clock, true, Set.of());
+    // function targets load their jars from <data-dir>/plugins
+    TargetContext context =
+        new TargetContext(clock, true, Set.of(), this.config.dataDir().resolve("plugins"));
     Function<TargetSpec, TargetRuntime> runtimes =
         spec -> new TargetRuntime(spec, Targets.create(spec, context), clock);
     Envelopes envelopes = new Envelopes(buses, topics, reader);

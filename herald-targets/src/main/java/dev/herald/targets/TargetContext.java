@@ -1,5 +1,6 @@
 package dev.herald.targets;
 
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Set;
@@ -11,9 +12,11 @@ import java.util.Set;
  *     requests may then go to loopback addresses
  * @param allowedHosts host names (as written in target URLs, case-insensitive) that may resolve to
  *     loopback or private addresses
+ * @param pluginsDir where the jars of {@code function} targets are; their {@code jar} setting is a
+ *     path relative to it (kept absolute and normalized here)
  */
 public record TargetContext(
-    InstantSource clock, boolean loopbackAllowed, Set<String> allowedHosts) {
+    InstantSource clock, boolean loopbackAllowed, Set<String> allowedHosts, Path pluginsDir) {
 
   public TargetContext {
     Objects.requireNonNull(clock, "clock");
@@ -21,10 +24,15 @@ public record TargetContext(
         allowedHosts.stream()
             .map(h -> h.toLowerCase(java.util.Locale.ROOT))
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    pluginsDir = pluginsDir.toAbsolutePath().normalize();
   }
 
-  /** The production default: system clock, no loopback, nothing allow-listed. */
+  /**
+   * The production default: system clock, no loopback, nothing allow-listed, plugins in {@code
+   * herald-data/plugins} (the default data directory's).
+   */
   public static TargetContext defaults() {
-    return new TargetContext(InstantSource.system(), false, Set.of());
+    return new TargetContext(
+        InstantSource.system(), false, Set.of(), Path.of("herald-data", "plugins"));
   }
 }

@@ -13,6 +13,7 @@ import dev.herald.api.delivery.Target;
 import dev.herald.core.config.ConfigException;
 import dev.herald.core.config.TargetSpecs;
 import dev.herald.core.json.Json;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class TargetsTest {
-  static final TargetContext CONTEXT = new TargetContext(InstantSource.system(), false, Set.of());
+  static final TargetContext CONTEXT =
+      new TargetContext(InstantSource.system(), false, Set.of(), Path.of("plugins"));
 
   static dev.herald.core.config.TargetSpec spec(String json) throws Exception {
     return TargetSpecs.parse("t1", Json.MAPPER.readTree(json));
@@ -29,7 +31,7 @@ class TargetsTest {
 
   @Test
   void builtInTypesAreRegisteredThroughTheServiceLoader() {
-    assertThat(Targets.types()).contains("webhook", "log");
+    assertThat(Targets.types()).contains("webhook", "log", "function");
   }
 
   @Test

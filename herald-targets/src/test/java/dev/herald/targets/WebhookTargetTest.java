@@ -12,6 +12,7 @@ import dev.herald.core.config.ConfigException;
 import dev.herald.core.config.TargetSpecs;
 import dev.herald.core.json.Json;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -31,7 +32,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class WebhookTargetTest {
-  static final TargetContext DEV = new TargetContext(InstantSource.system(), true, Set.of());
+  static final TargetContext DEV =
+      new TargetContext(InstantSource.system(), true, Set.of(), Path.of("plugins"));
   static final String ENVELOPE = "{\"id\":\"evt-1\",\"detail\":{\"order\":42}}";
 
   Receiver receiver;
@@ -329,7 +331,8 @@ class WebhookTargetTest {
 
   @Test
   void loopbackIsRefusedUnlessHeraldIsOnLoopbackOrTheHostIsAllowListed() {
-    TargetContext production = new TargetContext(InstantSource.system(), false, Set.of());
+    TargetContext production =
+        new TargetContext(InstantSource.system(), false, Set.of(), Path.of("plugins"));
     try (Target target = webhook("{\"url\": \"" + receiver.url("/hook") + "\"}", production)) {
       assertThat(target.deliver(delivery()))
           .isInstanceOfSatisfying(
@@ -337,7 +340,8 @@ class WebhookTargetTest {
     }
     assertThat(receiver.received()).isEmpty();
 
-    TargetContext listed = new TargetContext(InstantSource.system(), false, Set.of("LocalHost"));
+    TargetContext listed =
+        new TargetContext(InstantSource.system(), false, Set.of("LocalHost"), Path.of("plugins"));
     String url = "http://localhost:" + receiver.port() + "/hook";
     try (Target target = webhook("{\"url\": \"" + url + "\"}", listed)) {
       assertThat(target.deliver(delivery())).isInstanceOf(Outcome.Delivered.class);
