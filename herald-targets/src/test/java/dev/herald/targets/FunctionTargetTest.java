@@ -246,6 +246,15 @@ class FunctionTargetTest {
   }
 
   @Test
+  void jarMayBeNamedRelativeToTheDataDirectoryAsApiMdWritesIt() {
+    String asInDataDir = plugins.getFileName() + "/handlers.jar";
+    try (Target target = function("orders-fn", "fn.Recording", asInDataDir, 1)) {
+      assertThat(target.deliver(delivery("{}", 1, Duration.ofSeconds(5))))
+          .isInstanceOf(Outcome.Delivered.class);
+    }
+  }
+
+  @Test
   void fileThatIsNotAJarIsRefused() {
     assertInvalid(() -> function("orders-fn", "fn.Recording", "notes.jar", 1), "function.jar")
         .contains("not a jar");

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * The settings of a {@code function} target, checked: {@code handler} is a class name, {@code jar}
- * a path relative to the plugins directory that stays inside it and names a readable jar. Errors
- * name the field ({@code function.jar}, {@code function.handler}).
+ * a path relative to the plugins directory (or to the data directory, as {@code plugins/x.jar})
+ * that stays inside it and names a readable jar. Errors name the field ({@code function.jar},
+ * {@code function.handler}).
  *
  * @param handler the binary name of the handler class, e.g. {@code com.acme.OrderMailer}
  * @param jar the jar's absolute, normalized path, inside the plugins directory
@@ -46,7 +47,14 @@ record FunctionSettings(String handler, Path jar, String jarName) {
     } catch (InvalidPathException e) {
       throw invalid(JAR, JAR + " is not a path: " + e.getMessage());
     }
-    Path jar = pluginsDir.resolve(relative).normalize();
+    // API.md spells jars as in the data directory ("plugins/orders.jar"): accept that form too
+    Path base =
+        relative.getNameCount() > 1
+                && relative.getName(0).equals(pluginsDir.getFileName())
+                && pluginsDir.getParent() != null
+            ? pluginsDir.getParent()
+            : pluginsDir;
+    Path jar = base.resolve(relative).normalize();
     if (relative.isAbsolute() || !jar.startsWith(pluginsDir) || jar.equals(pluginsDir)) {
       throw invalid(
           JAR,
