@@ -29,7 +29,7 @@ class TargetsTest {
 
   @Test
   void builtInTypesAreRegisteredThroughTheServiceLoader() {
-    assertThat(Targets.types()).contains("webhook", "log", "chat");
+    assertThat(Targets.types()).contains("webhook", "log", "chat", "email");
   }
 
   @Test
