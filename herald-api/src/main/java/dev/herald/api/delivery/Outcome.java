@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * What became of one delivery attempt. Codes are the API's dead-letter codes: {@code
- * HttpStatus<nnn>}, {@code Timeout}, {@code ConnectionFailed}, {@code ForbiddenAddress}, {@code
- * TemplateError}, {@code PermanentFailure}.
+ * HttpStatus<nnn>}, {@code SmtpStatus<nnn>}, {@code Timeout}, {@code ConnectionFailed}, {@code
+ * ForbiddenAddress}, {@code TemplateError}, {@code InvalidAddress}, {@code
+ * SmtpAuthenticationFailed}, {@code PermanentFailure}.
  */
 public sealed interface Outcome
     permits Outcome.Delivered, Outcome.Retry, Outcome.Permanent, Outcome.Gone {

@@ -54,6 +54,30 @@ final class AddressPolicy {
     return addresses[0];
   }
 
+  /**
+   * Whether plain (unencrypted) HTTP may be used to {@code host}: when it is on the allow-list, or
+   * while Herald is bound to loopback and every address of the host is a loopback address. Only
+   * names that may pass are resolved; a name that does not resolve may not.
+   */
+  boolean allowsPlainHttp(String host) {
+    if (allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
+      return true;
+    }
+    if (!loopbackAllowed) {
+      return false;
+    }
+    try {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   private Optional<String> refusal(InetAddress address, boolean listed) {
     if (address.isAnyLocalAddress()) {
       return Optional.of("an unspecified address");

@@ -65,7 +65,7 @@ record WebhookSettings(
         auth(s.get("auth")));
   }
 
-  private static URI url(JsonNode node, String field) {
+  static URI url(JsonNode node, String field) {
     if (node == null || !node.isTextual()) {
       throw invalid(field, field + " is required and must be a string");
     }

@@ -6,8 +6,6 @@ import dev.herald.api.delivery.Target;
 import dev.herald.targets.TargetContext;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -33,8 +31,7 @@ final class WebhookTarget implements Target {
   private final String name;
   private final WebhookSettings settings;
   private final InstantSource clock;
-  private final AddressPolicy addresses;
-  private final Http1 http;
+  private final HttpCalls calls;
   private final Optional<OAuthTokens> tokens;
   private final String where;
 
@@ -42,20 +39,12 @@ final class WebhookTarget implements Target {
     this.name = name;
     this.settings = settings;
     this.clock = context.clock();
-    this.addresses = new AddressPolicy(context.loopbackAllowed(), context.allowedHosts());
-    this.http = new Http1(clock, CONNECT_TIMEOUT, MAX_RESPONSE_BODY);
+    this.calls = new HttpCalls(context, CONNECT_TIMEOUT, MAX_RESPONSE_BODY);
     this.tokens =
         settings.auth() instanceof WebhookSettings.Auth.OAuth oauth
-            ? Optional.of(new OAuthTokens(oauth, http, addresses, clock))
+            ? Optional.of(new OAuthTokens(oauth, calls.http(), calls.addresses(), clock))
             : Optional.empty();
-    URI url = settings.url();
-    this.where =
-        settings.method()
-            + " "
-            + url.getScheme()
-            + "://"
-            + url.getRawAuthority()
-            + (url.getRawPath() == null ? "" : url.getRawPath());
+    this.where = HttpCalls.describe(settings.method(), settings.url());
   }
 
   @Override
@@ -75,25 +64,16 @@ final class WebhookTarget implements Target {
   }
 
   private Outcome attempt(Delivery delivery) {
-    try {
-      InetAddress address = addresses.resolve(Http1.bareHost(settings.url()));
-      return HttpOutcomes.of(send(delivery, address), where, clock.instant());
-    } catch (AddressPolicy.Forbidden e) {
-      return new Outcome.Permanent("ForbiddenAddress", e.getMessage());
-    } catch (OAuthTokens.TokenRefused e) {
-      return tokenOutcome(e);
-    } catch (Http1.DeadlineExceeded e) {
-      return new Outcome.Retry("Timeout", where + " did not answer before the deadline");
-    } catch (UnknownHostException e) {
-      return new Outcome.Retry("ConnectionFailed", "cannot resolve " + e.getMessage());
-    } catch (IOException e) {
-      return new Outcome.Retry("ConnectionFailed", where + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Outcome.Retry("Timeout", where + ": interrupted");
-    } catch (IllegalArgumentException e) {
-      return new Outcome.Permanent("PermanentFailure", where + ": " + e.getMessage());
-    }
+    return calls.attempt(
+        settings.url(),
+        where,
+        address -> {
+          try {
+            return HttpOutcomes.of(send(delivery, address), where, clock.instant());
+          } catch (OAuthTokens.TokenRefused e) {
+            return tokenOutcome(e);
+          }
+        });
   }
 
   /** A token endpoint's refusal: its status decides retry, but it never disables the target. */
@@ -137,9 +117,11 @@ final class WebhookTarget implements Target {
       all = new ArrayList<>(headers);
       all.add(Map.entry("Authorization", authorization));
     }
-    return http.exchange(
-        new Http1.Request(settings.method(), settings.url(), address, all, delivery.input()),
-        delivery.deadline());
+    return calls
+        .http()
+        .exchange(
+            new Http1.Request(settings.method(), settings.url(), address, all, delivery.input()),
+            delivery.deadline());
   }
 
   private List<Map.Entry<String, String>> headers(Delivery delivery) {
@@ -167,7 +149,7 @@ final class WebhookTarget implements Target {
 
   @Override
   public void close() {
-    http.close();
+    calls.close();
   }
 
   @Override
