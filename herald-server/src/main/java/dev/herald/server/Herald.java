@@ -214,7 +214,14 @@ public final class Herald implements AutoCloseable {
             store, buses, tables, topics, routers, delivery, runtimes, clock, instanceId, metrics);
     applier.applyAll();
     ConfigFeed feed = open(new ConfigFeed(engine.bootstrapServers(), instanceId, applier::apply));
-    config.set(new ConfigService(store, feed, applier, clock, instanceId));
+    config.set(
+        new ConfigService(
+            store,
+            feed,
+            applier,
+            clock,
+            instanceId,
+            spec -> Targets.create(spec, context).close()));
     delivery.start();
     return new Routing(
         config.get(),

@@ -17,7 +17,7 @@ class AdminApiTest {
   private final String id = UUID.randomUUID().toString().substring(0, 8);
 
   private static final String HOOK =
-      "{'type':'webhook','webhook':{'url':'http://127.0.0.1:9/hook','secret':'whsec_c2VjcmV0',"
+      "{'type':'webhook','webhook':{'url':'http://127.0.0.1:9/hook','secret':'whsec_c2VjcmV0LW9mLTI0LWJ5dGVzLWxvbmch',"
           + "'auth':{'basic':{'username':'u','password':'p4ss'}}}}";
 
   @Test
@@ -70,7 +70,8 @@ class AdminApiTest {
     assertThat(stored.body().at("/webhook/secret").asText()).isEqualTo("***");
     assertThat(stored.body().at("/webhook/auth/basic/password").asText()).isEqualTo("***");
     assertThat(stored.body().at("/webhook/auth/basic/username").asText()).isEqualTo("u");
-    assertThat(stored.body().toString()).doesNotContain("whsec_c2VjcmV0", "p4ss");
+    assertThat(stored.body().toString())
+        .doesNotContain("whsec_c2VjcmV0LW9mLTI0LWJ5dGVzLWxvbmch", "p4ss");
 
     String roundTrip = get(herald, "/v1/targets/hook-" + id).body().toString();
     var again = put(herald, "/v1/targets/hook-" + id, roundTrip, "If-Match", "1");
@@ -222,6 +223,45 @@ class AdminApiTest {
         400,
         "UnknownField",
         "webhook.colour");
+  }
+
+  @Test
+  void targetsAreBuiltWhenStoredSoWhatOnlyTheirTypeChecksIsRefusedToo() {
+    String t = "/v1/targets/built-" + id;
+    assertError(
+        put(herald, t, "{'type':'chat','chat':{'url':'http://127.0.0.1:9/x','text':'{{#detail}'}}"),
+        400,
+        "InvalidField",
+        "chat.text");
+    assertError(
+        put(herald, t, "{'type':'function','function':{'handler':'a.B','jar':'missing.jar'}}"),
+        400,
+        "InvalidField",
+        "function.jar");
+    assertError(
+        put(
+            herald,
+            t,
+            "{'type':'email','email':{'smtp':{'host':'127.0.0.1','port':25},'from':'not an address',"
+                + "'to':'ops@example.com','subject':'s','text':'t'}}"),
+        400,
+        "InvalidField",
+        "email.from");
+    assertThat(get(herald, t).status()).as("nothing was stored").isEqualTo(404);
+  }
+
+  @Test
+  void chatUrlIsASecretKeptWhenSentBackMasked() {
+    String t = "/v1/targets/chat-" + id;
+    var stored =
+        put(
+            herald,
+            t,
+            "{'type':'chat','chat':{'url':'http://127.0.0.1:9/T0/B0/s3cr3t','text':'hi'}}");
+    assertThat(stored.status()).as(stored.body().toString()).isEqualTo(200);
+    assertThat(stored.body().toString()).doesNotContain("s3cr3t");
+    var again = put(herald, t, get(herald, t).body().toString(), "If-Match", "1");
+    assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
   }
 
   @Test

@@ -14,17 +14,29 @@ import java.util.Set;
  *     loopback or private addresses
  * @param pluginsDir where the jars of {@code function} targets are; their {@code jar} setting is a
  *     path relative to it (kept absolute and normalized here)
+ * @param services what the audit, analytics, queue and bus targets write to
  */
 public record TargetContext(
-    InstantSource clock, boolean loopbackAllowed, Set<String> allowedHosts, Path pluginsDir) {
+    InstantSource clock,
+    boolean loopbackAllowed,
+    Set<String> allowedHosts,
+    Path pluginsDir,
+    TargetServices services) {
 
   public TargetContext {
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(services, "services");
     allowedHosts =
         allowedHosts.stream()
             .map(h -> h.toLowerCase(java.util.Locale.ROOT))
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
     pluginsDir = pluginsDir.toAbsolutePath().normalize();
+  }
+
+  /** A context without services (enough for webhook, chat, email, log and function targets). */
+  public TargetContext(
+      InstantSource clock, boolean loopbackAllowed, Set<String> allowedHosts, Path pluginsDir) {
+    this(clock, loopbackAllowed, allowedHosts, pluginsDir, TargetServices.none());
   }
 
   /**

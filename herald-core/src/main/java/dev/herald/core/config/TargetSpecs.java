@@ -54,9 +54,10 @@ public final class TargetSpecs {
         body.object("rateLimit").map(r -> read(r, b -> b.decimal("perSecond", 0, 0.001, 100_000)));
     TargetSpec.CircuitPolicy circuit = circuit(body.object("circuit"));
     boolean ordered = body.bool("ordered", false);
-    body.node(
-        "version"); // echoed back from a GET: allowed and ignored (If-Match carries the version)
+    // echoed back from a GET: allowed and ignored (If-Match carries the version; state is live)
+    body.node("version");
     body.node("name");
+    body.node("state");
     body.finish();
     return new TargetSpec(
         name, type, settings, enabled, timeoutMs, retry, concurrency, rate, circuit, ordered);

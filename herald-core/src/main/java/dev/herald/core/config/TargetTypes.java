@@ -31,7 +31,8 @@ public final class TargetTypes {
               List.of("smtp", "from", "to"),
               List.of("/smtp/password")),
           "chat",
-          new Type(Set.of("url", "text", "blocks"), List.of("url"), List.of()),
+          // an incoming webhook's URL is its credential
+          new Type(Set.of("url", "text", "blocks"), List.of("url"), List.of("/url")),
           "analytics",
           new Type(Set.of(), List.of(), List.of()),
           "audit",
@@ -85,8 +86,9 @@ public final class TargetTypes {
         throw new ConfigException.Invalid(path + "." + key, path + "." + key + " is required");
       }
     }
-    if (type.equals("webhook") || type.equals("chat")) {
-      checkUrl(settings.get("url"), path + ".url");
+    if (type.equals("webhook")
+        || type.equals("chat") && !MASK.equals(settings.get("url").asText())) {
+      checkUrl(settings.get("url"), path + ".url"); // a masked chat URL keeps the stored one
     }
     if (type.equals("bus") && !dev.herald.core.event.Names.isValid(settings.get("bus").asText())) {
       throw new ConfigException.Invalid(path + ".bus", path + ".bus must be a bus name");

@@ -14,6 +14,7 @@ import dev.herald.store.Stored;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Changes configuration: writes the store, applies the change on this instance at once, and
@@ -26,14 +27,22 @@ public final class ConfigService {
   private final ConfigApplier applier;
   private final InstantSource clock;
   private final String instanceId;
+  private final Consumer<TargetSpec> targetCheck;
 
+  /**
+   * @param targetCheck builds a target from its spec and releases it again, so that what only its
+   *     implementation can check (templates, plugin jars, addresses) is refused before it is
+   *     stored; throws {@link ConfigException.Invalid} naming the field
+   */
   public ConfigService(
       StateStore store,
       ConfigFeed feed,
       ConfigApplier applier,
       InstantSource clock,
-      String instanceId) {
+      String instanceId,
+      Consumer<TargetSpec> targetCheck) {
     this.store = store;
+    this.targetCheck = targetCheck;
     this.feed = feed;
     this.applier = applier;
     this.clock = clock;
@@ -77,6 +86,7 @@ public final class ConfigService {
                   current.get().spec().settings(),
                   TargetTypes.secretPaths(spec.type())));
     }
+    targetCheck.accept(toStore);
     Stored<TargetSpec> stored = store.putTarget(toStore, ifMatch);
     changed(ConfigChange.Kind.TARGET, Optional.empty(), spec.name(), stored.version(), false);
     return stored;
