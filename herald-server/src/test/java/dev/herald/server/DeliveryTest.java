@@ -290,6 +290,7 @@ class DeliveryTest {
       // 6 attempts each would dead-letter all 10 without the circuit; with it, they wait
       await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
       assertThat(get(herald, "/v1/targets/" + name + "/dlq").body().get("entries")).isEmpty();
+      assertThat(circuitMetric(name)).as("open (2) or probing (1) while failing").isIn(1.0, 2.0);
       assertThat(receiver.calls.size()).isLessThan(60);
       status.set(200);
       await()
@@ -299,6 +300,19 @@ class DeliveryTest {
                   events.stream()
                       .allMatch(e -> "delivered".equals(journey(e).at("/0/status").asText())));
       assertThat(get(herald, "/v1/targets/" + name + "/dlq").body().get("entries")).isEmpty();
+      assertThat(circuitMetric(name)).as("closed again").isEqualTo(0.0);
     }
+  }
+
+  private double circuitMetric(String target) {
+    String metrics =
+        new String(get(herald, "/metrics").raw().body(), java.nio.charset.StandardCharsets.UTF_8);
+    String prefix = "herald_target_circuit_state{target=\"" + target + "\"} ";
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + "in /metrics"));
   }
 }

@@ -37,7 +37,9 @@ import java.util.Optional;
  * delivery threads call {@link #tryAcquirePermission()} before a call and one of {@link
  * #onSuccess()}, {@link #onFailure()} or {@link #onIgnored()} after it; any thread may read {@link
  * #state()}. Time comes only from the injected {@link InstantSource}; transitions from open to
- * half-open happen lazily when the breaker is next used.
+ * half-open happen lazily when the breaker is next used. The transition listener runs inside the
+ * breaker's lock, on the thread that caused the transition: it must be quick and must not call
+ * back.
  */
 public final class CircuitBreaker {
   /** The states of a circuit. */
@@ -47,8 +49,15 @@ public final class CircuitBreaker {
     HALF_OPEN
   }
 
+  /** Told of every change of state. */
+  @FunctionalInterface
+  public interface Listener {
+    void changed(State from, State to);
+  }
+
   private final TargetSpec.CircuitPolicy policy;
   private final InstantSource clock;
+  private final Listener listener;
   private final Duration openFor;
   private final boolean[] failed;
   private int count;
@@ -59,8 +68,13 @@ public final class CircuitBreaker {
   private Instant probeStartedAt;
 
   public CircuitBreaker(TargetSpec.CircuitPolicy policy, InstantSource clock) {
+    this(policy, clock, (from, to) -> {});
+  }
+
+  public CircuitBreaker(TargetSpec.CircuitPolicy policy, InstantSource clock, Listener listener) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.openFor = Duration.ofSeconds(Math.max(0, policy.openSeconds()));
     this.failed = new boolean[Math.max(1, policy.minimumAttempts())];
   }
@@ -155,7 +169,7 @@ public final class CircuitBreaker {
 
   private void advance() {
     if (state == State.OPEN && !clock.instant().isBefore(openedAt.plus(openFor))) {
-      state = State.HALF_OPEN;
+      moveTo(State.HALF_OPEN);
       probeStartedAt = null;
     }
   }
@@ -175,14 +189,22 @@ public final class CircuitBreaker {
     next = (next + 1) % failed.length;
   }
 
+  private void moveTo(State next) {
+    State previous = state;
+    state = next;
+    if (previous != next) {
+      listener.changed(previous, next);
+    }
+  }
+
   private void open() {
-    state = State.OPEN;
+    moveTo(State.OPEN);
     openedAt = clock.instant();
     probeStartedAt = null;
   }
 
   private void close() {
-    state = State.CLOSED;
+    moveTo(State.CLOSED);
     probeStartedAt = null;
     count = 0;
     next = 0;

@@ -6,6 +6,7 @@ import dev.herald.core.config.TargetSpec.CircuitPolicy;
 import dev.herald.core.delivery.CircuitBreaker.State;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
@@ -159,5 +160,20 @@ class CircuitBreakerTest {
     assertThat(breaker.state()).as("only 19 counted").isEqualTo(State.CLOSED);
     breaker.onFailure(RetryDecision.Failure.retryable("HttpStatus503"));
     assertThat(breaker.state()).isEqualTo(State.OPEN);
+  }
+
+  @Test
+  void everyChangeOfStateIsReportedToTheListener() {
+    List<String> changes = new java.util.ArrayList<>();
+    CircuitBreaker breaker =
+        new CircuitBreaker(
+            new CircuitPolicy(true, 50, 4, 30), clock, (from, to) -> changes.add(from + ">" + to));
+    for (int i = 0; i < 4; i++) {
+      breaker.onFailure();
+    }
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(breaker.tryAcquirePermission()).isTrue();
+    breaker.onSuccess();
+    assertThat(changes).containsExactly("CLOSED>OPEN", "OPEN>HALF_OPEN", "HALF_OPEN>CLOSED");
   }
 }

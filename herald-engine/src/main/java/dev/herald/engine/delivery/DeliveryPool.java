@@ -4,6 +4,8 @@ import dev.herald.core.delivery.CircuitBreaker;
 import dev.herald.engine.router.TargetHeaders;
 import dev.herald.engine.topic.Topics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,7 @@ public final class DeliveryPool implements AutoCloseable {
   private final Deliverer deliverer;
   private final MeterRegistry metrics;
   private final List<DeliveryConsumer> consumers = new ArrayList<>();
+  private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private Thread scheduler;
 
@@ -87,6 +90,7 @@ public final class DeliveryPool implements AutoCloseable {
     if (old != null) {
       closeQuietly(old);
     }
+    registerGauges(runtime.name());
   }
 
   public void remove(String target) {
@@ -94,6 +98,46 @@ public final class DeliveryPool implements AutoCloseable {
     if (old != null) {
       closeQuietly(old);
     }
+    List<Meter> meters = gauges.remove(target);
+    if (meters != null) {
+      meters.forEach(metrics::remove);
+    }
+  }
+
+  /**
+   * The live state of a target as gauges: circuit (0 closed, 1 half-open, 2 open), enabled,
+   * in-flight calls and the adaptive concurrency limit. They read whichever runtime is current.
+   */
+  private void registerGauges(String name) {
+    gauges.computeIfAbsent(
+        name,
+        n ->
+            List.of(
+                gauge("herald.target.circuit.state", n, rt -> circuitValue(rt.circuit().state())),
+                gauge("herald.target.enabled", n, rt -> rt.enabled() ? 1 : 0),
+                gauge("herald.target.in.flight", n, TargetRuntime::inFlight),
+                gauge("herald.target.concurrency.limit", n, TargetRuntime::concurrencyLimit)));
+  }
+
+  private Meter gauge(
+      String metric, String name, java.util.function.ToIntFunction<TargetRuntime> f) {
+    return Gauge.builder(
+            metric,
+            targets,
+            map -> {
+              TargetRuntime runtime = map.get(name);
+              return runtime == null ? Double.NaN : f.applyAsInt(runtime);
+            })
+        .tag("target", name)
+        .register(metrics);
+  }
+
+  private static int circuitValue(CircuitBreaker.State state) {
+    return switch (state) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
   }
 
   /** The runtime of a target this instance runs now, without loading it. */
@@ -108,7 +152,14 @@ public final class DeliveryPool implements AutoCloseable {
       return Optional.of(known);
     }
     Optional<TargetRuntime> loaded = loader.apply(name);
-    loaded.ifPresent(rt -> targets.putIfAbsent(name, rt));
+    loaded.ifPresent(
+        rt -> {
+          if (targets.putIfAbsent(name, rt) == null) {
+            registerGauges(name);
+          } else {
+            closeQuietly(rt); // another thread loaded it first
+          }
+        });
     return Optional.ofNullable(targets.get(name));
   }
 

@@ -10,6 +10,8 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A target as the delivery engine runs it: its implementation, its policies and its live state
@@ -17,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * in-flight count is guarded by a lock; the circuit, limit and rate limiter are thread-safe.
  */
 public final class TargetRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TargetRuntime.class);
   private final TargetSpec spec;
   private final Target target;
   private final CircuitBreaker circuit;
@@ -30,7 +33,17 @@ public final class TargetRuntime implements AutoCloseable {
   public TargetRuntime(TargetSpec spec, Target target, InstantSource clock) {
     this.spec = spec;
     this.target = target;
-    this.circuit = new CircuitBreaker(spec.circuit(), clock);
+    this.circuit =
+        new CircuitBreaker(
+            spec.circuit(),
+            clock,
+            (from, to) -> {
+              if (to == CircuitBreaker.State.OPEN) {
+                LOG.warn("target {}: circuit {} -> open; its deliveries wait", spec.name(), from);
+              } else {
+                LOG.info("target {}: circuit {} -> {}", spec.name(), from, to);
+              }
+            });
     this.limit = new AdaptiveLimit(spec.concurrencyMax());
     this.rate =
         spec.rateLimitPerSecond().map(perSecond -> new RateLimiter(perSecond, System::nanoTime));
