@@ -466,12 +466,47 @@ class WebhookTargetTest {
   }
 
   @Test
-  void cloudeventsFormatIsNotSupportedYet() {
+  void cloudeventsFormatSendsTheEnvelopeAsAStructuredCloudEvent() throws Exception {
+    String envelope =
+        "{\"version\":\"0\",\"id\":\"evt-1\",\"detail-type\":\"OrderPlaced\","
+            + "\"source\":\"shop.orders\",\"account\":\"000000000000\","
+            + "\"time\":\"2026-11-26T10:00:00Z\",\"region\":\"local\","
+            + "\"resources\":[\"arn:order/42\"],\"detail\":{\"order\":42}}";
+    Delivery delivery =
+        new Delivery(
+            "dk-123",
+            "evt-1",
+            "big-orders",
+            1,
+            envelope.getBytes(UTF_8),
+            true,
+            Optional.empty(),
+            Instant.now().plusSeconds(10));
     try (Target target = webhookTo("/hook", ", \"format\": \"cloudevents\"")) {
-      assertThat(target.deliver(delivery()))
-          .isInstanceOfSatisfying(
-              Outcome.Permanent.class, p -> assertThat(p.code()).isEqualTo("PermanentFailure"));
+      assertThat(target.deliver(delivery)).isInstanceOf(Outcome.Delivered.class);
     }
-    assertThat(receiver.received()).isEmpty();
+    Receiver.Received got = receiver.received("/hook").get(0);
+    assertThat(got.header("Content-Type")).isEqualTo("application/cloudevents+json");
+    JsonNode event = Json.MAPPER.readTree(got.body());
+    assertThat(event.get("specversion").asText()).isEqualTo("1.0");
+    assertThat(event.get("id").asText()).isEqualTo("evt-1");
+    assertThat(event.get("source").asText()).isEqualTo("shop.orders");
+    assertThat(event.get("type").asText()).isEqualTo("OrderPlaced");
+    assertThat(event.get("time").asText()).isEqualTo("2026-11-26T10:00:00Z");
+    assertThat(event.get("subject").asText()).isEqualTo("arn:order/42");
+    assertThat(event.get("data")).isEqualTo(Json.MAPPER.readTree("{\"order\":42}"));
+    assertThat(event.get("heraldrule").asText()).isEqualTo("big-orders");
+    assertThat(got.header("webhook-id")).isEqualTo("dk-123");
+  }
+
+  @Test
+  void cloudeventsFormatWrapsShapedInputAsData() throws Exception {
+    try (Target target = webhookTo("/hook", ", \"format\": \"cloudevents\"")) {
+      assertThat(target.deliver(delivery())).isInstanceOf(Outcome.Delivered.class);
+    }
+    JsonNode event = Json.MAPPER.readTree(receiver.received("/hook").get(0).body());
+    assertThat(event.get("source").asText()).isEqualTo("herald:rule:big-orders");
+    assertThat(event.get("type").asText()).isEqualTo("dev.herald.shaped");
+    assertThat(event.get("data")).isEqualTo(Json.MAPPER.readTree(ENVELOPE));
   }
 }

@@ -49,11 +49,7 @@ final class WebhookTarget implements Target {
 
   @Override
   public Outcome deliver(Delivery delivery) {
-    if (settings.format() == WebhookSettings.Format.CLOUDEVENTS) {
-      return new Outcome.Permanent(
-          "PermanentFailure", "webhook format 'cloudevents' is not supported yet");
-    }
-    Outcome outcome = attempt(delivery);
+    Outcome outcome = attempt(delivery, payload(delivery));
     LOG.debug(
         "target {} delivery {} attempt {}: {}",
         name,
@@ -63,13 +59,24 @@ final class WebhookTarget implements Target {
     return outcome;
   }
 
-  private Outcome attempt(Delivery delivery) {
+  /** What is sent: the input itself, or the input as a CloudEvent. */
+  private record Payload(byte[] body, String contentType) {}
+
+  private Payload payload(Delivery delivery) {
+    if (settings.format() == WebhookSettings.Format.CLOUDEVENTS) {
+      return new Payload(CloudEvents.structured(delivery), CloudEvents.CONTENT_TYPE);
+    }
+    return new Payload(
+        delivery.input(), delivery.json() ? "application/json" : "text/plain; charset=utf-8");
+  }
+
+  private Outcome attempt(Delivery delivery, Payload payload) {
     return calls.attempt(
         settings.url(),
         where,
         address -> {
           try {
-            return HttpOutcomes.of(send(delivery, address), where, clock.instant());
+            return HttpOutcomes.of(send(delivery, payload, address), where, clock.instant());
           } catch (OAuthTokens.TokenRefused e) {
             return tokenOutcome(e);
           }
@@ -87,27 +94,30 @@ final class WebhookTarget implements Target {
     };
   }
 
-  private Http1.Response send(Delivery delivery, InetAddress address)
+  private Http1.Response send(Delivery delivery, Payload payload, InetAddress address)
       throws IOException, OAuthTokens.TokenRefused, AddressPolicy.Forbidden, InterruptedException {
-    List<Map.Entry<String, String>> headers = headers(delivery);
+    List<Map.Entry<String, String>> headers = headers(delivery, payload);
     return switch (settings.auth()) {
-      case WebhookSettings.Auth.None none -> exchange(delivery, address, headers, null);
-      case WebhookSettings.Auth.Static auth -> exchange(delivery, address, headers, auth.value());
+      case WebhookSettings.Auth.None none -> exchange(delivery, payload, address, headers, null);
+      case WebhookSettings.Auth.Static auth ->
+          exchange(delivery, payload, address, headers, auth.value());
       case WebhookSettings.Auth.OAuth oauth -> {
         OAuthTokens cache = tokens.orElseThrow();
         String token = cache.token(delivery.deadline());
-        Http1.Response response = exchange(delivery, address, headers, "Bearer " + token);
+        Http1.Response response = exchange(delivery, payload, address, headers, "Bearer " + token);
         if (response.status() != 401) {
           yield response;
         }
         cache.invalidate(token); // rejected: fetch a new one and try once more
-        yield exchange(delivery, address, headers, "Bearer " + cache.token(delivery.deadline()));
+        String fresh = "Bearer " + cache.token(delivery.deadline());
+        yield exchange(delivery, payload, address, headers, fresh);
       }
     };
   }
 
   private Http1.Response exchange(
       Delivery delivery,
+      Payload payload,
       InetAddress address,
       List<Map.Entry<String, String>> headers,
       String authorization)
@@ -120,16 +130,14 @@ final class WebhookTarget implements Target {
     return calls
         .http()
         .exchange(
-            new Http1.Request(settings.method(), settings.url(), address, all, delivery.input()),
+            new Http1.Request(settings.method(), settings.url(), address, all, payload.body()),
             delivery.deadline());
   }
 
-  private List<Map.Entry<String, String>> headers(Delivery delivery) {
+  private List<Map.Entry<String, String>> headers(Delivery delivery, Payload payload) {
     long timestamp = clock.instant().getEpochSecond();
     List<Map.Entry<String, String>> headers = new ArrayList<>(settings.headers());
-    headers.add(
-        Map.entry(
-            "Content-Type", delivery.json() ? "application/json" : "text/plain; charset=utf-8"));
+    headers.add(Map.entry("Content-Type", payload.contentType()));
     headers.add(Map.entry("User-Agent", "Herald"));
     headers.add(Map.entry("webhook-id", delivery.deliveryKey()));
     headers.add(Map.entry("webhook-timestamp", Long.toString(timestamp)));
@@ -138,7 +146,7 @@ final class WebhookTarget implements Target {
           Map.entry(
               "webhook-signature",
               Signatures.sign(
-                  settings.secrets(), delivery.deliveryKey(), timestamp, delivery.input())));
+                  settings.secrets(), delivery.deliveryKey(), timestamp, payload.body())));
     }
     headers.add(Map.entry("herald-event-id", delivery.eventId()));
     headers.add(Map.entry("herald-rule", delivery.rule()));
