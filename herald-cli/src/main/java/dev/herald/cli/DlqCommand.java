@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.client.DeadLetterPage;
 import dev.herald.client.HeraldClient;
-import dev.herald.client.HeraldClientException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,33 +36,6 @@ final class DlqCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  /** What every subcommand shares: {@code --url}, {@code TARGET}, errors as {@code herald: ...}. */
-  abstract static class TargetCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(
-        names = "--url",
-        defaultValue = "${env:HERALD_URL:-http://127.0.0.1:8080}",
-        description = "Herald's HTTP address (HERALD_URL). Default: ${DEFAULT-VALUE}")
-    URI url;
-
-    @Parameters(index = "0", paramLabel = "TARGET", description = "The target's name")
-    String target;
-
-    @Override
-    public final Integer call() throws Exception {
-      try {
-        return run(HeraldClient.create(url));
-      } catch (HeraldClientException e) {
-        // Unreachable: the message says so; answered errors: code, message and field.
-        System.err.println("herald: " + (e.status() == 0 ? e.getMessage() : e.toString()));
-        return 1;
-      }
-    }
-
-    abstract int run(HeraldClient client) throws Exception;
   }
 
   /** Exactly one of {@code --id ID...} and {@code --all}. */

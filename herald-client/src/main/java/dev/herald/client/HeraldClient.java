@@ -142,6 +142,23 @@ public final class HeraldClient {
     return call("DELETE", dlqPath(target) + "?all=true", null).path("purged").asInt();
   }
 
+  /**
+   * {@code GET /v1/targets/{target}}: the stored target with its live {@code state}.
+   *
+   * @throws HeraldClientException {@code TargetNotFound} (404) for an unknown target
+   */
+  public JsonNode target(String target) {
+    return call("GET", "v1/targets/" + encode(target), null);
+  }
+
+  /**
+   * {@code POST /v1/targets/{target}/resume}: re-enables a target disabled by a 410 answer or by
+   * {@code "enabled": false}; returns the stored target.
+   */
+  public JsonNode resumeTarget(String target) {
+    return call("POST", "v1/targets/" + encode(target) + "/resume", "{}");
+  }
+
   private static String dlqPath(String target) {
     return "v1/targets/" + encode(target) + "/dlq";
   }

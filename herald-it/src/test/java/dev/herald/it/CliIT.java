@@ -167,6 +167,28 @@ class CliIT {
   }
 
   @Test
+  void targetsGetShowsTheLiveStateAndResumeReEnablesADisabledTarget() throws Exception {
+    assertThat(
+            herald
+                .put("/v1/targets/paused-log", "{\"type\":\"log\",\"enabled\":false}")
+                .statusCode())
+        .isEqualTo(200);
+    Run get = herald("targets", "get", "paused-log", "--url", herald.url());
+    assertThat(get.exit()).as(get.err()).isZero();
+    assertThat(HeraldProcess.JSON.readTree(get.out()).get("enabled").asBoolean()).isFalse();
+
+    Run resume = herald("targets", "resume", "paused-log", "--url", herald.url());
+    assertThat(resume.exit()).as(resume.err()).isZero();
+    assertThat(resume.out()).contains("resumed");
+    Run after = herald("targets", "get", "paused-log", "--url", herald.url());
+    assertThat(HeraldProcess.JSON.readTree(after.out()).get("enabled").asBoolean()).isTrue();
+
+    Run unknown = herald("targets", "resume", "no-such-target", "--url", herald.url());
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("TargetNotFound");
+  }
+
+  @Test
   void orderingKeyIsTheKafkaKeyAndKeepsPublishOrder() throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
