@@ -4,44 +4,115 @@ import com.sun.net.httpserver.HttpServer;
 import dev.herald.core.event.EventId;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Delivery benchmark against a running Herald: 3 webhook targets on one local receiver (in this
- * JVM) and a rule sending every benchmark event to all three.
+ * Delivery benchmark against a running Herald, in one of three modes:
  *
  * <pre>
- * java -cp herald-bench.jar dev.herald.bench.route.DeliveryBench URL [EVENTS] [LAT_SECONDS]
+ * java -cp herald-bench.jar dev.herald.bench.route.DeliveryBench URL [EVENTS] [LAT_SECONDS] [MODE]
  * </pre>
  *
- * <ol>
- *   <li>throughput: publishes EVENTS events (batches of 100) and measures deliveries/s at the
- *       receiver until all 3 × EVENTS arrived (or 5 minutes);
- *   <li>latency: 5,000 events/s in batches of 10 for LAT_SECONDS; per delivery, receive time minus
- *       the ingestion time encoded in its event id: p50/p99 from ingestion to the receiver.
- * </ol>
+ * <ul>
+ *   <li>{@code webhook} (default): 3 webhook targets on one local receiver (in this JVM), a rule
+ *       sending every event to all three. Throughput: publishes EVENTS events (batches of 100) and
+ *       measures deliveries/s at the receiver until all 3 × EVENTS arrived (or 5 minutes). Latency:
+ *       5,000 events/s in batches of 10 for LAT_SECONDS; per delivery, receive time minus the
+ *       ingestion time encoded in its event id: p50/p99 from ingestion to the receiver.
+ *   <li>{@code neighbours}: the same 3 healthy targets plus, on the same rule, one target whose
+ *       receiver always answers 503 and one that answers after 5 s; only the healthy deliveries are
+ *       measured, to compare with {@code webhook}.
+ *   <li>{@code log}: 3 {@code log} targets (run Herald with HERALD_TARGET_LOG_LEVEL=OFF, so the
+ *       lines are formatted but not written); deliveries are counted from Herald's metrics.
+ * </ul>
  */
 public final class DeliveryBench {
+  private static final Pattern DELIVERED =
+      Pattern.compile(
+          "(?m)^herald_delivery_attempts_total\\{result=\"Delivered\",target=\"deliver-t\\d\"} ([0-9.E+]+)$");
+
   private DeliveryBench() {}
 
   public static void main(String[] args) throws Exception {
     String url = args[0];
     long events = args.length > 1 ? Long.parseLong(args[1]) : 60_000;
     int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    String mode = args.length > 3 ? args[3] : "webhook";
     AtomicLong received = new AtomicLong();
     AtomicBoolean measuring = new AtomicBoolean();
     Histogram latency = new ConcurrentHistogram(60_000, 3);
+    HttpServer receiver = receiver(received, measuring, latency);
+    try {
+      String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+      List<String> targets = new ArrayList<>(List.of("deliver-t1", "deliver-t2", "deliver-t3"));
+      for (String t : targets) {
+        RouteBench.put(url + "/v1/targets/" + t, target(mode, base + "/hook"));
+      }
+      if (mode.equals("neighbours")) {
+        RouteBench.put(url + "/v1/targets/deliver-failing", target(mode, base + "/fail"));
+        RouteBench.put(url + "/v1/targets/deliver-slow", target(mode, base + "/slow"));
+        targets.addAll(List.of("deliver-failing", "deliver-slow"));
+      }
+      StringBuilder rule = new StringBuilder();
+      for (String t : targets) {
+        rule.append(rule.isEmpty() ? "" : ",").append("{\"target\":\"").append(t).append("\"}");
+      }
+      RouteBench.put(
+          url + "/v1/buses/default/rules/deliver-all",
+          "{\"pattern\":{\"source\":[\"" + RouteBench.SOURCE + "\"]},\"targets\":[" + rule + "]}");
+      throughput(url, events, mode.equals("log") ? () -> deliveredSoFar(url) : received::get);
+      if (!mode.equals("log")) {
+        latency(url, latencySeconds, latency, measuring, mode);
+      }
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  private static String target(String mode, String url) {
+    if (mode.equals("log")) {
+      return "{\"type\":\"log\",\"concurrency\":{\"max\":64}}";
+    }
+    return "{\"type\":\"webhook\",\"webhook\":{\"url\":\""
+        + url
+        + "\"},\"concurrency\":{\"max\":64},\"timeoutMs\":10000}";
+  }
+
+  /** The receiver: /hook answers 204 (and measures), /fail 503, /slow 204 after 5 s. */
+  private static HttpServer receiver(
+      AtomicLong received, AtomicBoolean measuring, Histogram latency) throws Exception {
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
     receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     receiver.createContext(
         "/",
         exchange -> {
           exchange.getRequestBody().readAllBytes();
+          String path = exchange.getRequestURI().getPath();
+          if (path.equals("/fail")) {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
+          }
+          if (path.equals("/slow")) {
+            try {
+              Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+            return;
+          }
           received.incrementAndGet();
           String id = exchange.getRequestHeaders().getFirst("herald-event-id");
           if (measuring.get() && id != null) {
@@ -58,35 +129,31 @@ public final class DeliveryBench {
           exchange.close();
         });
     receiver.start();
+    return receiver;
+  }
+
+  /** Deliveries to deliver-t1..3 so far, from Herald's metrics. */
+  private static long deliveredSoFar(String url) {
     try {
-      String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-      for (int i = 1; i <= 3; i++) {
-        RouteBench.put(
-            url + "/v1/targets/deliver-t" + i,
-            "{\"type\":\"webhook\",\"webhook\":{\"url\":\""
-                + hook
-                + "\"},\"concurrency\":{\"max\":64}}");
+      Matcher m = DELIVERED.matcher(RouteBench.get(url + "/metrics"));
+      double total = 0;
+      while (m.find()) {
+        total += Double.parseDouble(m.group(1));
       }
-      RouteBench.put(
-          url + "/v1/buses/default/rules/deliver-all",
-          "{\"pattern\":{\"source\":[\""
-              + RouteBench.SOURCE
-              + "\"]},\"targets\":[{\"target\":\"deliver-t1\"},"
-              + "{\"target\":\"deliver-t2\"},{\"target\":\"deliver-t3\"}]}");
-      throughput(url, events, received);
-      latency(url, latencySeconds, latency, measuring);
-    } finally {
-      receiver.stop(0);
+      return (long) total;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
-  private static void throughput(String url, long events, AtomicLong received) throws Exception {
+  private static void throughput(String url, long events, LongSupplier received) throws Exception {
     long start = System.nanoTime();
     RouteBench.Publisher.publish(url, events, 100, 8);
     double ingestSeconds = (System.nanoTime() - start) / 1e9;
     long target = 3 * events;
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (received.get() < target && System.nanoTime() < deadline) {
+    long done;
+    while ((done = received.getAsLong()) < target && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -96,14 +163,15 @@ public final class DeliveryBench {
             + " (%.0f per target)%n",
         events,
         ingestSeconds,
-        received.get(),
+        done,
         target,
         seconds,
-        received.get() / seconds,
-        received.get() / seconds / 3);
+        done / seconds,
+        done / seconds / 3);
   }
 
-  private static void latency(String url, int seconds, Histogram latency, AtomicBoolean measuring)
+  private static void latency(
+      String url, int seconds, Histogram latency, AtomicBoolean measuring, String mode)
       throws Exception {
     String body = RouteBench.Publisher.batch(10);
     long period = 1_000_000_000L / 500;
@@ -124,8 +192,9 @@ public final class DeliveryBench {
     Thread.sleep(3000);
     System.out.printf(
         Locale.ROOT,
-        "ingest -> receiver at 5000 events/s x 3 webhook targets: %d deliveries, p50 %d ms,"
+        "ingest -> receiver at 5000 events/s x 3 webhook targets%s: %d deliveries, p50 %d ms,"
             + " p90 %d ms, p99 %d ms, max %d ms%n",
+        mode.equals("neighbours") ? " (with a failing and a slow neighbour)" : "",
         latency.getTotalCount(),
         latency.getValueAtPercentile(50),
         latency.getValueAtPercentile(90),
