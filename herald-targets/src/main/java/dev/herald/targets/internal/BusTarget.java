@@ -49,21 +49,7 @@ final class BusTarget implements Target {
   @Override
   public Outcome deliver(Delivery delivery) {
     if (delivery.hops() >= BusPublisher.MAX_HOPS) {
-      return new Outcome.Permanent(
-          "HopLimitExceeded",
-          "event "
-              + delivery.eventId()
-              + " was already re-published by bus targets "
-              + delivery.hops()
-              + " times (the limit is "
-              + BusPublisher.MAX_HOPS
-              + "): target "
-              + name
-              + " does not publish it on bus '"
-              + bus
-              + "' (rule "
-              + delivery.rule()
-              + "); bus targets probably form a loop");
+      return hopLimitExceeded(delivery);
     }
     ObjectNode entry;
     try {
@@ -87,6 +73,24 @@ final class BusTarget implements Target {
       Thread.currentThread().interrupt();
       return new Outcome.Retry("Timeout", "interrupted while publishing on bus '" + bus + "'");
     }
+  }
+
+  private Outcome hopLimitExceeded(Delivery delivery) {
+    return new Outcome.Permanent(
+        "HopLimitExceeded",
+        "event "
+            + delivery.eventId()
+            + " was already re-published by bus targets "
+            + delivery.hops()
+            + " times (the limit is "
+            + BusPublisher.MAX_HOPS
+            + "): target "
+            + name
+            + " does not publish it on bus '"
+            + bus
+            + "' (rule "
+            + delivery.rule()
+            + "); bus targets probably form a loop");
   }
 
   private Outcome timeout() {
