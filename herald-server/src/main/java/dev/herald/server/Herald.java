@@ -26,12 +26,15 @@ import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.ingest.BusDirectory;
+import dev.herald.server.ingest.IngestBusPublisher;
 import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
+import dev.herald.targets.BusPublisher;
 import dev.herald.targets.TargetContext;
+import dev.herald.targets.TargetServices;
 import dev.herald.targets.Targets;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -135,7 +138,8 @@ public final class Herald implements AutoCloseable {
     schedulePurge(ingest, store, clock);
 
     Routing routing =
-        startRouting(store, topics, buses, reader, clock, metrics, UUID.randomUUID().toString());
+        startRouting(
+            store, topics, buses, reader, clock, metrics, UUID.randomUUID().toString(), ingest);
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
@@ -182,7 +186,8 @@ public final class Herald implements AutoCloseable {
       EventReader reader,
       InstantSource clock,
       PrometheusMeterRegistry metrics,
-      String instanceId) {
+      String instanceId,
+      IngestService ingest) {
     RoutingTables tables = new RoutingTables(store);
     Routers routers =
         open(
@@ -193,9 +198,14 @@ public final class Herald implements AutoCloseable {
                 clock,
                 metrics));
     AtomicReference<ConfigService> config = new AtomicReference<>();
-    // function targets load their jars from <data-dir>/plugins
+    // function targets load their jars from <data-dir>/plugins; bus targets publish through ingest
     TargetContext context =
-        new TargetContext(clock, true, Set.of(), this.config.dataDir().resolve("plugins"));
+        new TargetContext(
+            clock,
+            true,
+            Set.of(),
+            this.config.dataDir().resolve("plugins"),
+            TargetServices.none().with(BusPublisher.class, new IngestBusPublisher(ingest)));
     Function<TargetSpec, TargetRuntime> runtimes =
         spec -> new TargetRuntime(spec, Targets.create(spec, context), clock);
     Envelopes envelopes = new Envelopes(buses, topics, reader);

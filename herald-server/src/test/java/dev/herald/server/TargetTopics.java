@@ -12,7 +12,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads what the router wrote to a target's topic, straight from Kafka. */
+/**
+ * Reads what the router wrote to a target's topic (or what ingest wrote to a bus topic), from
+ * Kafka.
+ */
 final class TargetTopics {
   record Routed(
       String eventId,
@@ -21,17 +24,22 @@ final class TargetTopics {
       String key,
       String value,
       String format,
-      String traceparent) {}
+      String traceparent,
+      String hops) {}
 
   private TargetTopics() {}
 
   static List<Routed> read(String bootstrap, String target) {
+    return readTopic(bootstrap, "herald.target." + target);
+  }
+
+  /** Every record of a topic, with the router's headers (null where a header is absent). */
+  static List<Routed> readTopic(String bootstrap, String topic) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    String topic = "herald.target." + target;
     List<Routed> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions =
@@ -53,7 +61,8 @@ final class TargetTopics {
                   r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
                   new String(r.value(), StandardCharsets.UTF_8),
                   header(r, "herald-input"),
-                  header(r, "traceparent")));
+                  header(r, "traceparent"),
+                  header(r, "herald-hops")));
         }
       }
     }

@@ -31,7 +31,7 @@ class TargetsTest {
 
   @Test
   void builtInTypesAreRegisteredThroughTheServiceLoader() {
-    assertThat(Targets.types()).contains("webhook", "log", "function", "chat", "email");
+    assertThat(Targets.types()).contains("webhook", "log", "function", "chat", "email", "bus");
   }
 
   @Test

@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param json whether {@code input} is JSON (otherwise plain text)
  * @param deadline when the attempt must have answered; past it the target answers {@code Retry
  *     "Timeout"}
+ * @param hops how many times {@code bus} targets have re-published the event before it reached this
+ *     delivery: 0 for an event a producer published, n + 1 for an event a bus target re-published
+ *     from one with n hops; bus targets refuse to go on past their limit (loops)
  */
 public record Delivery(
     String deliveryKey,
@@ -23,7 +26,8 @@ public record Delivery(
     byte[] input,
     boolean json,
     Optional<String> traceparent,
-    Instant deadline) {
+    Instant deadline,
+    int hops) {
 
   public Delivery {
     Objects.requireNonNull(deliveryKey, "deliveryKey");
@@ -35,5 +39,21 @@ public record Delivery(
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be >= 1, got " + attempt);
     }
+    if (hops < 0) {
+      throw new IllegalArgumentException("hops must not be negative, got " + hops);
+    }
+  }
+
+  /** A delivery of an event that no bus target has re-published (0 hops). */
+  public Delivery(
+      String deliveryKey,
+      String eventId,
+      String rule,
+      int attempt,
+      byte[] input,
+      boolean json,
+      Optional<String> traceparent,
+      Instant deadline) {
+    this(deliveryKey, eventId, rule, attempt, input, json, traceparent, deadline, 0);
   }
 }

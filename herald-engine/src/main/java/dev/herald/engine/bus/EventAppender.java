@@ -6,6 +6,7 @@ import dev.herald.core.event.NewEvent;
 import dev.herald.engine.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -32,6 +34,12 @@ public final class EventAppender implements AutoCloseable {
 
   /** The header carrying the W3C trace context. */
   public static final String TRACEPARENT = "traceparent";
+
+  /**
+   * The header carrying how many times bus targets re-published the event (decimal text); absent
+   * means 0, an event a producer published.
+   */
+  public static final String HOPS = "herald-hops";
 
   private final Producer<byte[], byte[]> producer;
 
@@ -66,6 +74,23 @@ public final class EventAppender implements AutoCloseable {
    */
   public CompletableFuture<EventId> append(
       Encoded encoded, long ingestedAtMillis, String traceparent) {
+    return append(encoded, ingestedAtMillis, traceparent, 0);
+  }
+
+  /**
+   * Appends one event that a bus target re-published: as {@link #append(Encoded, long, String)},
+   * with its {@code hops} in the {@link #HOPS} header (none when 0).
+   */
+  public CompletableFuture<EventId> append(
+      Encoded encoded, long ingestedAtMillis, String traceparent, int hops) {
+    if (hops < 0) {
+      throw new IllegalArgumentException("hops must not be negative, got " + hops);
+    }
+    List<Header> headers = new ArrayList<>(2);
+    headers.add(new RecordHeader(TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8)));
+    if (hops > 0) {
+      headers.add(new RecordHeader(HOPS, Integer.toString(hops).getBytes(StandardCharsets.UTF_8)));
+    }
     CompletableFuture<EventId> result = new CompletableFuture<>();
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
@@ -74,7 +99,7 @@ public final class EventAppender implements AutoCloseable {
             ingestedAtMillis,
             encoded.key(),
             encoded.value(),
-            List.of(new RecordHeader(TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8))));
+            headers);
     try {
       producer.send(
           record,

@@ -114,6 +114,7 @@ final class Deliverer {
         work.input(),
         work.json(),
         work.traceparent(),
-        started.plusMillis(target.spec().timeoutMs()));
+        started.plusMillis(target.spec().timeoutMs()),
+        work.hops());
   }
 }

@@ -153,7 +153,8 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
             Optional.ofNullable(record.key()),
             ingestedAt,
             now,
-            false));
+            false,
+            TargetHeaders.hops(headers)));
   }
 
   private void drainFinished() {

@@ -9,6 +9,8 @@ import java.util.Optional;
  *
  * @param attempt the number of this attempt, 1 for the first
  * @param fromRetry true when it came from the scheduled retries (the row is completed with it)
+ * @param hops how many times bus targets re-published the event (the {@code herald-hops} header; 0
+ *     when absent); kept with a scheduled retry
  */
 public record Work(
     String target,
@@ -23,7 +25,8 @@ public record Work(
     Optional<byte[]> recordKey,
     Instant ingestedAt,
     Instant firstAttemptAt,
-    boolean fromRetry) {
+    boolean fromRetry,
+    int hops) {
 
   /** The same delivery, one attempt later (an ordered target retrying in place). */
   Work nextAttempt() {
@@ -40,7 +43,8 @@ public record Work(
         recordKey,
         ingestedAt,
         firstAttemptAt,
-        fromRetry);
+        fromRetry,
+        hops);
   }
 
   /** What orders this delivery: its Kafka key, or the delivery itself when it has none. */

@@ -87,9 +87,26 @@ public final class ConfigService {
                   TargetTypes.secretPaths(spec.type())));
     }
     targetCheck.accept(toStore);
+    requireBusOfBusTarget(toStore);
     Stored<TargetSpec> stored = store.putTarget(toStore, ifMatch);
     changed(ConfigChange.Kind.TARGET, Optional.empty(), spec.name(), stored.version(), false);
     return stored;
+  }
+
+  /**
+   * A bus target must name a bus that exists when it is stored (a typo is a 400, not dead letters
+   * later). Only here, not when the target is built: a bus deleted afterwards must not keep the
+   * target from being built at start; its deliveries become {@code BusNotFound} dead letters.
+   */
+  private void requireBusOfBusTarget(TargetSpec spec) {
+    if (!spec.type().equals("bus")) {
+      return;
+    }
+    String bus = spec.settings().path("bus").asText();
+    if (store.bus(bus).isEmpty()) {
+      throw new ConfigException.Invalid(
+          "bus.bus", "bus.bus names bus '" + bus + "', which does not exist; create it first");
+    }
   }
 
   /** Disables a target (it answered 410): its deliveries wait until it is resumed. */

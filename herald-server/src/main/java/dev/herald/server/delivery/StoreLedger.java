@@ -31,6 +31,7 @@ public final class StoreLedger implements DeliveryLedger {
   static final String JSON = "json";
   static final String TRACEPARENT = "traceparent";
   static final String INGESTED_AT = "ingestedAt";
+  static final String HOPS = "hops";
 
   private final StateStore store;
   private final Function<String, Optional<String>> envelopeOfEvent;
@@ -147,6 +148,9 @@ public final class StoreLedger implements DeliveryLedger {
     headers.put(JSON, Boolean.toString(w.json()));
     headers.put(INGESTED_AT, Long.toString(w.ingestedAt().toEpochMilli()));
     w.traceparent().ifPresent(t -> headers.put(TRACEPARENT, t));
+    if (w.hops() > 0) {
+      headers.put(HOPS, Integer.toString(w.hops())); // a retry must not reset a loop's count
+    }
     return new ScheduledRetry(
         w.deliveryKey(),
         w.target(),
@@ -175,7 +179,8 @@ public final class StoreLedger implements DeliveryLedger {
         r.recordKey(),
         Instant.ofEpochMilli(Long.parseLong(h.getOrDefault(INGESTED_AT, "0"))),
         r.firstAttemptAt(),
-        true);
+        true,
+        Integer.parseInt(h.getOrDefault(HOPS, "0")));
   }
 
   private DeadLetter deadLetter(Work w, AttemptResult.DeadLettered d) {

@@ -76,6 +76,14 @@ public final class IngestService {
 
   /** Publishes a request's entries; {@code traceparent} is the request's W3C trace context. */
   public Outcome publish(List<JsonNode> entries, String traceparent) {
+    return publish(entries, traceparent, 0);
+  }
+
+  /**
+   * Publishes entries that a bus target re-publishes: as {@link #publish(List, String)}, each
+   * stored event carrying {@code hops} (how many times bus targets have re-published its chain).
+   */
+  public Outcome publish(List<JsonNode> entries, String traceparent, int hops) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // the precision of ingestedAt
     EntryResult[] results = new EntryResult[entries.size()];
     List<Pending> pending = new ArrayList<>();
@@ -102,7 +110,7 @@ public final class IngestService {
     long ingestedAt = now.toEpochMilli();
     try {
       for (Pending p : pending) {
-        p.future = appender.append(p.encoded, ingestedAt, traceparent);
+        p.future = appender.append(p.encoded, ingestedAt, traceparent, hops);
       }
       return finish(results, pending, sameAs, now);
     } finally {
