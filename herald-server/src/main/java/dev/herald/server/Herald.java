@@ -207,7 +207,7 @@ public final class Herald implements AutoCloseable {
             this.config.dataDir().resolve("plugins"),
             TargetServices.none().with(BusPublisher.class, new IngestBusPublisher(ingest)));
     Function<TargetSpec, TargetRuntime> runtimes =
-        spec -> new TargetRuntime(spec, Targets.create(spec, context), clock);
+        spec -> new TargetRuntime(spec, Targets.createOrUnavailable(spec, context), clock);
     Envelopes envelopes = new Envelopes(buses, topics, reader);
     DeliveryPool delivery =
         open(

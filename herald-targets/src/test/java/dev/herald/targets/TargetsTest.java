@@ -35,6 +35,25 @@ class TargetsTest {
   }
 
   @Test
+  void aTargetThatCannotBeBuiltNowRetriesEveryDeliveryNamingTheReason() throws Exception {
+    var spec =
+        spec(
+            "{\"type\": \"function\", \"function\": {\"handler\": \"a.B\", \"jar\": \"gone.jar\"}}");
+    try (Target target = Targets.createOrUnavailable(spec, CONTEXT)) {
+      Delivery delivery =
+          new Delivery(
+              "dk", "evt", "rule", 1, "{}".getBytes(UTF_8), true, Optional.empty(), Instant.now());
+      assertThat(target.deliver(delivery))
+          .isInstanceOfSatisfying(
+              Outcome.Retry.class,
+              r -> {
+                assertThat(r.code()).isEqualTo("TargetUnavailable");
+                assertThat(r.message()).contains("t1", "gone.jar");
+              });
+    }
+  }
+
+  @Test
   void typeWithoutImplementationFailsNamingTheType() throws Exception {
     var spec = spec("{\"type\": \"queue\"}");
     assertThatThrownBy(() -> Targets.create(spec, CONTEXT))

@@ -151,7 +151,7 @@ public final class DeliveryPool implements AutoCloseable {
     if (known != null) {
       return Optional.of(known);
     }
-    Optional<TargetRuntime> loaded = loader.apply(name);
+    Optional<TargetRuntime> loaded = load(name);
     loaded.ifPresent(
         rt -> {
           if (targets.putIfAbsent(name, rt) == null) {
@@ -161,6 +161,26 @@ public final class DeliveryPool implements AutoCloseable {
           }
         });
     return Optional.ofNullable(targets.get(name));
+  }
+
+  /**
+   * Loads a target, waiting while it cannot be read (the store is down): its records must not be
+   * skipped, and the consumer thread that asks must not die.
+   */
+  private Optional<TargetRuntime> load(String name) {
+    for (int failures = 1; ; failures++) {
+      try {
+        return loader.apply(name);
+      } catch (RuntimeException e) {
+        if (!running) {
+          throw e;
+        }
+        if (failures == 1 || failures % 60 == 0) {
+          LOG.error("cannot load target {} (its deliveries wait): {}", name, e.toString());
+        }
+        sleepQuietly(Duration.ofSeconds(1));
+      }
+    }
   }
 
   /**
