@@ -119,8 +119,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
       if (work.isEmpty() || target.isEmpty()) {
         done.run(); // not a delivery, or its target was deleted: nothing to deliver
       } else if (delivered.contains(work.get().deliveryKey())) {
-        pool.record(new AttemptResult.SkippedDuplicate(work.get(), now));
-        done.run();
+        pool.skip(new AttemptResult.SkippedDuplicate(work.get(), now), done);
       } else {
         pool.submit(work.get(), target.get(), done);
       }

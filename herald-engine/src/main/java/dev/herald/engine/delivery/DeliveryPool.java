@@ -51,6 +51,8 @@ public final class DeliveryPool implements AutoCloseable {
   private final MeterRegistry metrics;
   private final List<DeliveryConsumer> consumers = new ArrayList<>();
   private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
+  private final Map<String, Counter> attemptCounters = new ConcurrentHashMap<>();
+  private final ResultRecorder recorder;
   private volatile boolean running = true;
   private Thread scheduler;
 
@@ -73,6 +75,7 @@ public final class DeliveryPool implements AutoCloseable {
     this.clock = clock;
     this.metrics = metrics;
     this.deliverer = new Deliverer(clock, random, onGone);
+    this.recorder = new ResultRecorder(ledger);
   }
 
   public void start() {
@@ -195,6 +198,25 @@ public final class DeliveryPool implements AutoCloseable {
     }
   }
 
+  /** Records a delivery not invoked again (journaled as delivered), then runs {@code done}. */
+  void skip(AttemptResult.SkippedDuplicate skipped, Runnable done) {
+    attempts.submit(
+        () -> {
+          try {
+            record(skipped);
+          } catch (InterruptedException e) {
+            return; // closing: not recorded, so not committed
+          } catch (RuntimeException e) {
+            LOG.error(
+                "cannot record skipped delivery {}: {}",
+                skipped.work().deliveryKey(),
+                e.toString());
+            return;
+          }
+          done.run();
+        });
+  }
+
   private void run(Work work, TargetRuntime target, Runnable done) {
     try {
       AttemptResult result = deliverer.attempt(work, target);
@@ -226,13 +248,18 @@ public final class DeliveryPool implements AutoCloseable {
     }
   }
 
-  /** Records results; the caller commits offsets only after this returns. */
-  void record(AttemptResult result) {
-    ledger.record(List.of(result));
-    Counter.builder("herald.delivery.attempts")
-        .tag("target", result.work().target())
-        .tag("result", result.getClass().getSimpleName())
-        .register(metrics)
+  /** Records a result (in a batch with others); the caller commits offsets after this returns. */
+  void record(AttemptResult result) throws InterruptedException {
+    recorder.record(result);
+    String kind = result.getClass().getSimpleName();
+    attemptCounters
+        .computeIfAbsent(
+            result.work().target() + '\u0000' + kind,
+            k ->
+                Counter.builder("herald.delivery.attempts")
+                    .tag("target", result.work().target())
+                    .tag("result", kind)
+                    .register(metrics))
         .increment();
   }
 
@@ -306,6 +333,7 @@ public final class DeliveryPool implements AutoCloseable {
       scheduler.interrupt();
     }
     attempts.shutdownNow();
+    recorder.close();
     targets.values().forEach(DeliveryPool::closeQuietly);
   }
 }

@@ -2,6 +2,7 @@ package dev.herald.store.internal;
 
 import dev.herald.store.StoreClosedException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ final class SqliteWriter implements AutoCloseable {
   private boolean closing; // guarded by accepting
   private volatile Thread thread;
   private boolean stopped; // confined to the thread that runs batches
+  private Savepoints savepoints; // confined to the thread that runs batches
 
   /** A write and the future of its result. */
   private record Task<T>(SqlFunction<T> work, CompletableFuture<T> future) {}
@@ -183,18 +185,33 @@ final class SqliteWriter implements AutoCloseable {
 
   private <T> void runInSavepoint(Statement tx, Task<T> task, List<Runnable> completions)
       throws SQLException {
-    tx.execute("SAVEPOINT write_op");
+    savepoints().savepoint().execute();
     T result;
     try {
       result = task.work().apply(connection);
     } catch (SQLException | RuntimeException e) {
       task.future().completeExceptionally(e);
-      tx.execute("ROLLBACK TO write_op");
-      tx.execute("RELEASE write_op");
+      savepoints().rollback().execute();
+      savepoints().release().execute();
       return;
     }
-    tx.execute("RELEASE write_op");
+    savepoints().release().execute();
     completions.add(() -> task.future().complete(result));
+  }
+
+  /** The savepoint statements, prepared once: compiling them for every write cost as much. */
+  private record Savepoints(
+      PreparedStatement savepoint, PreparedStatement release, PreparedStatement rollback) {}
+
+  private Savepoints savepoints() throws SQLException {
+    if (savepoints == null) {
+      savepoints =
+          new Savepoints(
+              connection.prepareStatement("SAVEPOINT write_op"),
+              connection.prepareStatement("RELEASE write_op"),
+              connection.prepareStatement("ROLLBACK TO write_op"));
+    }
+    return savepoints;
   }
 
   private <T> void runAlone(Task<T> task) {
