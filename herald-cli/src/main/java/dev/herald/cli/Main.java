@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       PublishCommand.class,
       EventsCommand.class,
       DlqCommand.class,
-      TargetsCommand.class
+      TargetsCommand.class,
+      AuditCommand.class
     })
 public final class Main implements Runnable {
 

@@ -41,6 +41,11 @@ public final class HeraldClient {
     return new HeraldClient(base, Duration.ofSeconds(30));
   }
 
+  /** A client whose requests may each take up to {@code timeout} (e.g. verifying a long log). */
+  public static HeraldClient create(URI base, Duration timeout) {
+    return new HeraldClient(base, timeout);
+  }
+
   /** Publishes entries; per-entry failures are in the result, request failures are thrown. */
   public PublishResult publish(List<PublishEntry> entries) {
     ObjectNode body = MAPPER.createObjectNode();
@@ -157,6 +162,34 @@ public final class HeraldClient {
    */
   public JsonNode resumeTarget(String target) {
     return call("POST", "v1/targets/" + encode(target) + "/resume", "{}");
+  }
+
+  /**
+   * {@code GET /v1/audit}: one page of the audit log, by seq.
+   *
+   * @param limit the page size, 1 to 1000
+   * @param after the {@code next} cursor of the previous page, or empty for the first page
+   * @throws HeraldClientException {@code InvalidField} (400) naming a bad parameter
+   */
+  public AuditPage audit(AuditQuery query, int limit, Optional<String> after) {
+    StringBuilder path = new StringBuilder("v1/audit?limit=").append(limit);
+    query.from().ifPresent(v -> path.append("&from=").append(encode(v)));
+    query.to().ifPresent(v -> path.append("&to=").append(encode(v)));
+    query.source().ifPresent(v -> path.append("&source=").append(encode(v)));
+    query.detailType().ifPresent(v -> path.append("&detailType=").append(encode(v)));
+    after.ifPresent(v -> path.append("&after=").append(encode(v)));
+    JsonNode answer = call("GET", path.toString(), null);
+    List<JsonNode> entries = new ArrayList<>();
+    answer.path("entries").forEach(entries::add);
+    return new AuditPage(entries, Optional.ofNullable(text(answer, "next")));
+  }
+
+  /**
+   * {@code GET /v1/audit/verify}: {@code {"valid", "entries", "head"}}, or {@code {"valid": false,
+   * "entries", "firstBroken": {"seq", "reason", "message", "entry"}}}.
+   */
+  public JsonNode verifyAudit() {
+    return call("GET", "v1/audit/verify", null);
   }
 
   private static String dlqPath(String target) {

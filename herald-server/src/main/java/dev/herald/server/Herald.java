@@ -14,6 +14,8 @@ import dev.herald.engine.delivery.TargetRuntime;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
+import dev.herald.server.audit.AuditVerifier;
+import dev.herald.server.audit.StoreAuditLog;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
@@ -22,6 +24,7 @@ import dev.herald.server.delivery.DeadLetters;
 import dev.herald.server.delivery.Envelopes;
 import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
+import dev.herald.server.http.AuditApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
@@ -32,6 +35,7 @@ import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
+import dev.herald.targets.AuditLog;
 import dev.herald.targets.BusPublisher;
 import dev.herald.targets.TargetContext;
 import dev.herald.targets.TargetServices;
@@ -157,6 +161,7 @@ public final class Herald implements AutoCloseable {
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
+                new AuditApi(store, new AuditVerifier(store))::register,
                 new OpsApi(readiness, metrics)::register));
     writeRuntimeFile();
     LOG.info(
@@ -205,7 +210,9 @@ public final class Herald implements AutoCloseable {
             true,
             Set.of(),
             this.config.dataDir().resolve("plugins"),
-            TargetServices.none().with(BusPublisher.class, new IngestBusPublisher(ingest)));
+            TargetServices.none()
+                .with(BusPublisher.class, new IngestBusPublisher(ingest))
+                .with(AuditLog.class, new StoreAuditLog(store, buses)));
     Function<TargetSpec, TargetRuntime> runtimes =
         spec -> new TargetRuntime(spec, Targets.createOrUnavailable(spec, context), clock);
     Envelopes envelopes = new Envelopes(buses, topics, reader);

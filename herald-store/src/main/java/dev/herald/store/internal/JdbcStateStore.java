@@ -1,11 +1,16 @@
 package dev.herald.store.internal;
 
+import dev.herald.core.audit.AuditEntry;
+import dev.herald.core.audit.AuditHead;
+import dev.herald.core.audit.AuditRecord;
 import dev.herald.core.config.BusSpecs;
 import dev.herald.core.config.Page;
 import dev.herald.core.config.RuleSpec;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.Names;
 import dev.herald.core.secret.SecretBox;
+import dev.herald.store.AuditAppend;
+import dev.herald.store.AuditFilter;
 import dev.herald.store.Bus;
 import dev.herald.store.ClientIdRecord;
 import dev.herald.store.StateStore;
@@ -18,11 +23,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * The {@link StateStore} over either {@link Database}: checks arguments, delegates to one
- * repository per table and turns {@link SQLException} into {@link StoreUnavailableException}. The
- * delivery side (routings, dead letters, journal, retries) is in {@link DeliveryStateStore}.
+ * repository per table (the audit log's in {@link AuditRepository}) and turns {@link SQLException}
+ * into {@link StoreUnavailableException}. The delivery side (routings, dead letters, journal,
+ * retries) is in {@link DeliveryStateStore}.
  *
  * <p><b>Thread safety.</b> Holds no mutable state but the closed flag; every call may run
  * concurrently, as the {@link Database} underneath is thread-safe (see there where work runs).
@@ -33,11 +40,15 @@ final class JdbcStateStore extends DeliveryStateStore {
       "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"
           + " ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at";
 
+  /** Audit entries read per chunk when streaming the log. */
+  static final int AUDIT_CHUNK = 1000;
+
   private final InstantSource clock;
   private final BusRepository buses;
   private final ClientIdRepository clientIds;
   private final TargetRepository targets;
   private final RuleRepository rules;
+  private final AuditRepository audit;
 
   JdbcStateStore(Database db, InstantSource clock, SecretBox secrets) {
     super(db, clock);
@@ -46,6 +57,7 @@ final class JdbcStateStore extends DeliveryStateStore {
     this.clientIds = new ClientIdRepository(db);
     this.targets = new TargetRepository(db, clock, secrets);
     this.rules = new RuleRepository(db, clock);
+    this.audit = new AuditRepository(db, clock);
   }
 
   // --- buses ---
@@ -195,6 +207,43 @@ final class JdbcStateStore extends DeliveryStateStore {
   public int purgeClientIdsBefore(Instant cutoff) {
     Objects.requireNonNull(cutoff, "cutoff");
     return call(() -> clientIds.purgeBefore(cutoff), "purge client ids before " + cutoff);
+  }
+
+  // --- the audit log ---
+
+  @Override
+  public AuditAppend appendAudit(List<AuditRecord> records) {
+    List<AuditRecord> copy = List.copyOf(Objects.requireNonNull(records, "records"));
+    if (copy.isEmpty()) {
+      ensureOpen();
+      return new AuditAppend(List.of(), List.of());
+    }
+    return call(() -> audit.append(copy), "append " + copy.size() + " audit entries");
+  }
+
+  @Override
+  public Page<AuditEntry> auditEntries(AuditFilter filter, int limit, OptionalLong afterSeq) {
+    Objects.requireNonNull(filter, "filter");
+    Pages.checkLimit(limit);
+    Objects.requireNonNull(afterSeq, "afterSeq");
+    return call(() -> audit.page(filter, limit, afterSeq), "list the audit log");
+  }
+
+  @Override
+  public AuditHead auditHead() {
+    return call(audit::head, "read the audit log's head");
+  }
+
+  @Override
+  public Stream<AuditEntry> streamAudit(long afterSeq, long throughSeq) {
+    ensureOpen();
+    return AuditChunks.stream(
+        (after, limit) ->
+            call(
+                () -> audit.chunk(after, throughSeq, limit),
+                "read the audit log after seq " + after),
+        afterSeq,
+        AUDIT_CHUNK);
   }
 
   // --- the store ---
