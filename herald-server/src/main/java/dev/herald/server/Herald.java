@@ -3,6 +3,7 @@ package dev.herald.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.EntryValidator;
+import dev.herald.core.secret.SecretBox;
 import dev.herald.engine.broker.EmbeddedConfig;
 import dev.herald.engine.broker.Engine;
 import dev.herald.engine.bus.EventAppender;
@@ -28,11 +29,13 @@ import dev.herald.server.http.AuditApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
+import dev.herald.server.http.QueueApi;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestBusPublisher;
 import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
+import dev.herald.server.queue.Queues;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
 import dev.herald.targets.AuditLog;
@@ -40,6 +43,7 @@ import dev.herald.targets.BusPublisher;
 import dev.herald.targets.TargetContext;
 import dev.herald.targets.TargetServices;
 import dev.herald.targets.Targets;
+import dev.herald.targets.queue.QueueSink;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -118,10 +122,9 @@ public final class Herald implements AutoCloseable {
     CompletableFuture<Engine> engineStart =
         CompletableFuture.supplyAsync(
             this::startEngine, Executors.newVirtualThreadPerTaskExecutor());
+    SecretBox secrets = SecretKeys.load(config);
     StateStore store =
-        open(
-            StateStore.open(
-                new StoreConfig(config.dataDir(), config.storeUrl(), SecretKeys.load(config))));
+        open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl(), secrets)));
     engine = open(join(engineStart));
     Topics topics =
         open(
@@ -141,9 +144,15 @@ public final class Herald implements AutoCloseable {
     IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
     schedulePurge(ingest, store, clock);
 
+    Queues queues = new Queues(store, clock, secrets, new Envelopes(buses, topics, reader)::of);
+    TargetServices services =
+        TargetServices.none()
+            .with(QueueSink.class, queues)
+            .with(BusPublisher.class, new IngestBusPublisher(ingest))
+            .with(AuditLog.class, new StoreAuditLog(store, buses));
     Routing routing =
         startRouting(
-            store, topics, buses, reader, clock, metrics, UUID.randomUUID().toString(), ingest);
+            store, topics, buses, reader, clock, metrics, UUID.randomUUID().toString(), services);
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
@@ -162,7 +171,9 @@ public final class Herald implements AutoCloseable {
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new AuditApi(store, new AuditVerifier(store))::register,
+                new QueueApi(queues)::register,
                 new OpsApi(readiness, metrics)::register));
+    open(queues); // closed before HTTP stops: ends the long polls at once
     writeRuntimeFile();
     LOG.info(
         "Herald ready on http://{}:{} ({} engine at {}, {} store) in {} ms",
@@ -192,7 +203,7 @@ public final class Herald implements AutoCloseable {
       InstantSource clock,
       PrometheusMeterRegistry metrics,
       String instanceId,
-      IngestService ingest) {
+      TargetServices services) {
     RoutingTables tables = new RoutingTables(store);
     Routers routers =
         open(
@@ -203,16 +214,10 @@ public final class Herald implements AutoCloseable {
                 clock,
                 metrics));
     AtomicReference<ConfigService> config = new AtomicReference<>();
-    // function targets load their jars from <data-dir>/plugins; bus targets publish through ingest
+    // function targets load their jars from <data-dir>/plugins
     TargetContext context =
         new TargetContext(
-            clock,
-            true,
-            Set.of(),
-            this.config.dataDir().resolve("plugins"),
-            TargetServices.none()
-                .with(BusPublisher.class, new IngestBusPublisher(ingest))
-                .with(AuditLog.class, new StoreAuditLog(store, buses)));
+            clock, true, Set.of(), this.config.dataDir().resolve("plugins"), services);
     Function<TargetSpec, TargetRuntime> runtimes =
         spec -> new TargetRuntime(spec, Targets.createOrUnavailable(spec, context), clock);
     Envelopes envelopes = new Envelopes(buses, topics, reader);
@@ -274,7 +279,10 @@ public final class Herald implements AutoCloseable {
     return topics.reachable(Duration.ofMillis(800)) ? null : "engine not reachable";
   }
 
-  /** Every minute: drop client ids past the dedupe window and journeys past their retention. */
+  /**
+   * Every minute: drop client ids past the dedupe window, and journeys and the delivery keys queues
+   * took past their retention.
+   */
   private void schedulePurge(IngestService ingest, StateStore store, InstantSource clock) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -286,6 +294,7 @@ public final class Herald implements AutoCloseable {
             int clientIds = ingest.purgeExpiredClientIds();
             Instant cutoff = clock.instant().minus(JOURNEY_RETENTION);
             int journeys = store.purgeRoutingsBefore(cutoff) + store.purgeJournalBefore(cutoff);
+            store.purgeQueueDeliveryKeysBefore(cutoff);
             LOG.debug("purged {} expired client ids and {} old journeys", clientIds, journeys);
           } catch (RuntimeException e) {
             LOG.warn("cannot purge expired state: {}", e.toString());

@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Herald's state store: low-volume, random-access state (buses, targets, rules, routings, dead
- * letters, the delivery journal, scheduled retries and the audit log now; more later) in SQLite
- * (embedded mode) or PostgreSQL (cluster mode).
+ * letters, the delivery journal and scheduled retries, the audit log, the queues of queue targets
+ * ({@link QueueStore}); more later) in SQLite (embedded mode) or PostgreSQL (cluster mode).
  *
  * <p><b>Thread safety.</b> Every method is blocking and safe to call from any number of threads,
  * virtual threads included. With SQLite, the calling thread never runs native code itself: writes
@@ -60,7 +60,7 @@ import java.util.stream.Stream;
  * <p>Open one with {@link #open(StoreConfig)}; it applies pending schema migrations before it
  * returns.
  */
-public interface StateStore extends AutoCloseable {
+public interface StateStore extends QueueStore, AutoCloseable {
 
   /**
    * Opens the store that {@code config} names and brings its schema up to date.

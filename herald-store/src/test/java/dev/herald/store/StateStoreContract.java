@@ -138,6 +138,14 @@ abstract class StateStoreContract {
     }
   }
 
+  @Nested
+  class Queues extends QueueContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
   static ClientIdRecord record(String bus, String clientId, String eventId, Instant at) {
     return new ClientIdRecord(bus, clientId, eventId, at);
   }

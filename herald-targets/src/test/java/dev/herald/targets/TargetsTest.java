@@ -55,13 +55,25 @@ class TargetsTest {
 
   @Test
   void typeWithoutImplementationFailsNamingTheType() throws Exception {
-    var spec = spec("{\"type\": \"queue\"}");
+    var log = spec("{\"type\": \"log\"}");
+    var spec =
+        new dev.herald.core.config.TargetSpec(
+            log.name(),
+            "no-such-type",
+            log.settings(),
+            log.enabled(),
+            log.timeoutMs(),
+            log.retry(),
+            log.concurrencyMax(),
+            log.rateLimitPerSecond(),
+            log.circuit(),
+            log.ordered());
     assertThatThrownBy(() -> Targets.create(spec, CONTEXT))
         .isInstanceOfSatisfying(
             ConfigException.Invalid.class,
             e -> {
               assertThat(e.code()).isEqualTo("UnsupportedTargetType");
-              assertThat(e.getMessage()).contains("'queue'").contains("webhook");
+              assertThat(e.getMessage()).contains("'no-such-type'").contains("webhook");
             });
   }
 

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -47,6 +48,20 @@ public final class SecretBox {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "the secret key must be " + KEY_BYTES + " bytes in base64: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A key for another purpose, derived from this one as HMAC-SHA256(key, purpose): 32 bytes, the
+   * same for the same key and purpose, unrelated across purposes. The AES key itself only seals.
+   */
+  public byte[] deriveKey(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot derive a key", e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.herald.store.internal;
 
 import dev.herald.core.config.Page;
 import dev.herald.store.DeadLetter;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,15 +53,27 @@ final class DeadLetterRepository {
             .toList();
     db.write(
         c -> {
-          try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
-            for (DeadLetter letter : withIds) {
-              bind(upsert, letter);
-              upsert.addBatch();
-            }
-            upsert.executeBatch();
-          }
+          upsert(c, withIds);
           return null;
         });
+  }
+
+  /**
+   * Adds the letters within the caller's write transaction on {@code c} (a queue moving messages to
+   * its dead letters); a letter without an id gets a new one.
+   */
+  void addIn(Connection c, List<DeadLetter> letters) throws SQLException {
+    upsert(c, letters.stream().map(l -> l.id() == null ? l.withId(ids.next()) : l).toList());
+  }
+
+  private static void upsert(Connection c, List<DeadLetter> letters) throws SQLException {
+    try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+      for (DeadLetter letter : letters) {
+        bind(upsert, letter);
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    }
   }
 
   Page<DeadLetter> page(String target, int limit, Optional<String> after) throws SQLException {

@@ -29,12 +29,12 @@ import java.util.stream.Stream;
  * The {@link StateStore} over either {@link Database}: checks arguments, delegates to one
  * repository per table (the audit log's in {@link AuditRepository}) and turns {@link SQLException}
  * into {@link StoreUnavailableException}. The delivery side (routings, dead letters, journal,
- * retries) is in {@link DeliveryStateStore}.
+ * retries) is in {@link DeliveryStateStore}, the queues in {@link QueueStateStore}.
  *
  * <p><b>Thread safety.</b> Holds no mutable state but the closed flag; every call may run
  * concurrently, as the {@link Database} underneath is thread-safe (see there where work runs).
  */
-final class JdbcStateStore extends DeliveryStateStore {
+final class JdbcStateStore extends QueueStateStore {
 
   private static final String HEARTBEAT =
       "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"

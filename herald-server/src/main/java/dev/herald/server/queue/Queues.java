@@ -1,0 +1,258 @@
+package dev.herald.server.queue;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.delivery.Delivery;
+import dev.herald.core.config.ConfigException;
+import dev.herald.core.config.TargetSpec;
+import dev.herald.core.json.Json;
+import dev.herald.core.secret.SecretBox;
+import dev.herald.store.QueueDepth;
+import dev.herald.store.QueueLease;
+import dev.herald.store.QueueMessage;
+import dev.herald.store.ReceivedMessage;
+import dev.herald.store.StateStore;
+import dev.herald.targets.queue.QueueSettings;
+import dev.herald.targets.queue.QueueSink;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The queues of {@code queue} targets over the state store: the {@link QueueSink} that queue
+ * targets enqueue to, and what the queue API does (receive with long polling, ack, nack, change
+ * visibility, depth), with signed receipt handles ({@link ReceiptHandles}).
+ *
+ * <p>A long poll looks in the store, and while it finds nothing waits for an enqueue on this
+ * instance to the same queue ({@link QueueSignals}) or {@link #POLL_INTERVAL}, whichever comes
+ * first, then looks again, until it has messages or its wait is over.
+ *
+ * <p>Thread-safety: thread-safe; the store and the signals are, and nothing else is mutable. Long
+ * polls block their (virtual) request thread.
+ */
+public final class Queues implements QueueSink, AutoCloseable {
+  /** How often a long poll looks in the store for messages other instances enqueued. */
+  static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+
+  public static final String QUEUE_NOT_FOUND = "QueueNotFound";
+  public static final String INVALID_RECEIPT_HANDLE = "InvalidReceiptHandle";
+  public static final String RECEIPT_HANDLE_EXPIRED = "ReceiptHandleExpired";
+
+  private final StateStore store;
+  private final InstantSource clock;
+  private final ReceiptHandles handles;
+  private final Function<String, Optional<String>> envelopeOfEvent;
+  private final QueueSignals signals = new QueueSignals();
+
+  /**
+   * @param secrets Herald's secret key, from which the receipt handles' key is derived
+   * @param envelopeOfEvent the delivered envelope of an event id, read back from its bus: kept with
+   *     a message whose body is a rule's shaped input, for the dead letter it may become
+   */
+  public Queues(
+      StateStore store,
+      InstantSource clock,
+      SecretBox secrets,
+      Function<String, Optional<String>> envelopeOfEvent) {
+    this.store = store;
+    this.clock = clock;
+    this.handles = new ReceiptHandles(secrets.deriveKey(ReceiptHandles.PURPOSE));
+    this.envelopeOfEvent = envelopeOfEvent;
+  }
+
+  /** A queue target, as a receive needs it. */
+  public record Queue(String name, Duration visibility, int maxReceives) {}
+
+  /** A received message, its body as delivered and the handle of this receive. */
+  public record Message(
+      String messageId,
+      String receiptHandle,
+      int receiveCount,
+      String deliveryKey,
+      String eventId,
+      String rule,
+      String body,
+      boolean json,
+      Instant enqueuedAt) {}
+
+  /** A handle an ack or nack did not act on, and why (a code of this class). */
+  public record Failure(String receiptHandle, String code) {}
+
+  /** What an ack or nack did: how many handles it acted on, and the others. */
+  public record Settled(int count, List<Failure> failed) {}
+
+  @Override
+  public void enqueue(String queue, Delivery delivery) {
+    String body = new String(delivery.input(), UTF_8);
+    Optional<String> envelope =
+        isEnvelope(delivery, body) ? Optional.empty() : envelopeOfEvent.apply(delivery.eventId());
+    store.enqueueMessages(
+        List.of(
+            new QueueMessage(
+                queue,
+                delivery.deliveryKey(),
+                delivery.eventId(),
+                delivery.rule(),
+                body,
+                delivery.json(),
+                envelope,
+                clock.instant())));
+    signals.signal(queue);
+  }
+
+  /** Whether the body is the delivered envelope itself (the rule does not shape the input). */
+  private static boolean isEnvelope(Delivery delivery, String body) {
+    if (!delivery.json()) {
+      return false;
+    }
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      return node != null
+          && node.isObject()
+          && node.path("id").asText().equals(delivery.eventId())
+          && node.has("detail-type")
+          && node.has("version");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The queue target {@code name}.
+   *
+   * @throws ConfigException.NotFound {@code QueueNotFound} when there is no such target or it is
+   *     not a queue
+   */
+  public Queue require(String name) {
+    TargetSpec spec =
+        store
+            .target(name)
+            .map(t -> t.spec())
+            .filter(s -> s.type().equals("queue"))
+            .orElseThrow(
+                () ->
+                    new ConfigException.NotFound(
+                        QUEUE_NOT_FOUND, "there is no queue target '" + name + "'"));
+    return new Queue(
+        name, QueueSettings.parse(spec.settings()).visibility(), spec.retry().maxAttempts());
+  }
+
+  /**
+   * Receives up to {@code max} messages, waiting up to {@code wait} for the first; each is hidden
+   * for {@code visibility} (the queue's own when empty).
+   */
+  public List<Message> receive(Queue queue, int max, Duration wait, Optional<Duration> visibility) {
+    Duration hidden = visibility.orElse(queue.visibility());
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      CompletableFuture<Void> signal = signals.current(queue.name());
+      List<ReceivedMessage> received =
+          store.receiveMessages(queue.name(), clock.instant(), hidden, max, queue.maxReceives());
+      long left = deadline - System.nanoTime();
+      if (!received.isEmpty() || left <= 0 || signals.closed()) {
+        return received.stream().map(m -> message(queue, m)).toList();
+      }
+      await(signal, Math.min(left, POLL_INTERVAL.toNanos()));
+    }
+  }
+
+  private Message message(Queue queue, ReceivedMessage m) {
+    return new Message(
+        m.messageId(),
+        handles.issue(queue.name(), m.lease()),
+        m.receiveCount(),
+        m.deliveryKey(),
+        m.eventId(),
+        m.rule(),
+        m.body(),
+        m.json(),
+        m.enqueuedAt());
+  }
+
+  private static void await(CompletableFuture<Void> signal, long nanos) {
+    try {
+      signal.get(nanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // time to look again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for messages", e);
+    }
+  }
+
+  /** Deletes the messages of these handles (duplicates count once). */
+  public Settled ack(Queue queue, List<String> receiptHandles) {
+    return settle(queue, receiptHandles, leases -> store.ackMessages(queue.name(), leases, now()));
+  }
+
+  /** Makes the messages of these handles visible again after {@code delay}. */
+  public Settled nack(Queue queue, List<String> receiptHandles, Duration delay) {
+    return settle(
+        queue, receiptHandles, leases -> store.nackMessages(queue.name(), leases, now(), delay));
+  }
+
+  private Settled settle(
+      Queue queue, List<String> receiptHandles, Function<List<QueueLease>, Set<QueueLease>> act) {
+    Map<String, QueueLease> valid = new LinkedHashMap<>();
+    List<Failure> failed = new ArrayList<>();
+    for (String handle : new LinkedHashSet<>(receiptHandles)) {
+      handles
+          .verify(queue.name(), handle)
+          .ifPresentOrElse(
+              lease -> valid.put(handle, lease),
+              () -> failed.add(new Failure(handle, INVALID_RECEIPT_HANDLE)));
+    }
+    Set<QueueLease> done =
+        valid.isEmpty() ? Set.of() : act.apply(List.copyOf(new LinkedHashSet<>(valid.values())));
+    valid.forEach(
+        (handle, lease) -> {
+          if (!done.contains(lease)) {
+            failed.add(new Failure(handle, RECEIPT_HANDLE_EXPIRED));
+          }
+        });
+    return new Settled(done.size(), failed);
+  }
+
+  /**
+   * Hides the message of {@code receiptHandle} for {@code visibility} from now on (zero makes it
+   * visible at once); empty when done, else the code of why not.
+   */
+  public Optional<String> changeVisibility(Queue queue, String receiptHandle, Duration visibility) {
+    Optional<QueueLease> lease = handles.verify(queue.name(), receiptHandle);
+    if (lease.isEmpty()) {
+      return Optional.of(INVALID_RECEIPT_HANDLE);
+    }
+    return store.changeMessageVisibility(queue.name(), lease.get(), now(), visibility)
+        ? Optional.empty()
+        : Optional.of(RECEIPT_HANDLE_EXPIRED);
+  }
+
+  /** How many messages the queue holds now. */
+  public QueueDepth depth(Queue queue) {
+    return store.queueDepth(queue.name(), now());
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  /** Ends every long poll now (Herald is stopping); later receives do not wait. */
+  @Override
+  public void close() {
+    signals.close();
+  }
+}
