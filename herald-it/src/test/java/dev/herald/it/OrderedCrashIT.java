@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An ordered target under concurrency (many keys at once), retries (the receiver refuses some
- * deliveries once) and a SIGKILL with a restart: for each ordering key the receiver sees the
- * events in publish order. Deliveries made but not yet committed at the crash may be seen again
- * (ARCHITECTURE.md's at-least-once), so the check is on first sightings: for each key they are
- * 0, 1, 2, ... in that order, and all of them.
+ * deliveries once) and a SIGKILL with a restart: for each ordering key the receiver sees the events
+ * in publish order. Deliveries made but not yet committed at the crash may be seen again
+ * (ARCHITECTURE.md's at-least-once), so the check is on first sightings: for each key they are 0,
+ * 1, 2, ... in that order, and all of them.
  */
 class OrderedCrashIT {
   private static final Logger LOG = LoggerFactory.getLogger(OrderedCrashIT.class);
