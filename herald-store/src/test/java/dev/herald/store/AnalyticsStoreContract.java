@@ -129,6 +129,17 @@ abstract class AnalyticsStoreContract {
   }
 
   @Test
+  void aQuerySeesEveryAppendThatReturnedBeforeIt() {
+    CountQuery minute = query(GroupBy.DETAIL_TYPE, Interval.MINUTE, T0, T0.plusSeconds(60));
+    for (int i = 1; i <= 5; i++) {
+      append(row("seen-" + i, "T", T0));
+      for (int reader = 0; reader < 3; reader++) { // every reader connection, whichever answers
+        assertThat(store.counts(minute)).extracting(CountSeries::total).containsExactly((long) i);
+      }
+    }
+  }
+
+  @Test
   void countsBySource() {
     append(row("a", "default", "shop.orders", "OrderPlaced", T0));
     append(row("b", "default", "shop.orders", "OrderShipped", T0));

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * Runs queries of the DuckDB analytics database on a fixed pool of platform threads (DuckDB calls
  * are native and would pin a virtual thread's carrier), with as many connections as threads.
  *
+ * <p>The connections are in auto-commit mode: each query sees the batches committed before it.
+ *
  * <p><b>Thread safety.</b> {@link #read} and {@link #close} may be called from any thread. A pool
  * thread takes an idle connection for one query and puts it back; with as many connections as
  * threads, one is always free and none is shared.
@@ -44,7 +46,11 @@ final class DuckDbReaders implements AutoCloseable {
     List<Connection> connections = new ArrayList<>(size);
     try {
       for (int i = 0; i < size; i++) {
-        connections.add(writer.duplicate());
+        Connection connection = writer.duplicate();
+        connections.add(connection);
+        // a duplicate inherits the writer's manual commit, and its first query would then open a
+        // transaction that never ends: every later query would see that first snapshot
+        connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
       connections.forEach(DuckDbReaders::closeQuietly);
