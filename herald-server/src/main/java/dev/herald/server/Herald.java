@@ -14,6 +14,8 @@ import dev.herald.engine.delivery.TargetRuntime;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
+import dev.herald.server.analytics.AnalyticsSettings;
+import dev.herald.server.analytics.StoreAnalyticsSink;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
@@ -22,6 +24,7 @@ import dev.herald.server.delivery.DeadLetters;
 import dev.herald.server.delivery.Envelopes;
 import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
+import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
@@ -29,9 +32,12 @@ import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
+import dev.herald.store.AnalyticsStore;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
+import dev.herald.targets.AnalyticsSink;
 import dev.herald.targets.TargetContext;
+import dev.herald.targets.TargetServices;
 import dev.herald.targets.Targets;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -85,6 +91,8 @@ public final class Herald implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Engine engine;
   private HttpServer http;
+  private AnalyticsStore analytics; // opens on first use: an analytics target or query
+  private AnalyticsSink analyticsSink;
   private boolean closed;
 
   private Herald(HeraldConfig config) {
@@ -115,6 +123,10 @@ public final class Herald implements AutoCloseable {
         open(
             StateStore.open(
                 new StoreConfig(config.dataDir(), config.storeUrl(), SecretKeys.load(config))));
+    analytics =
+        open(
+            AnalyticsStore.open(
+                AnalyticsSettings.of(config.dataDir(), config.storeUrl(), System.getenv()), clock));
     engine = open(join(engineStart));
     Topics topics =
         open(
@@ -153,6 +165,7 @@ public final class Herald implements AutoCloseable {
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
+                new AnalyticsApi(analytics, clock)::register,
                 new OpsApi(readiness, metrics)::register));
     writeRuntimeFile();
     LOG.info(
@@ -193,12 +206,18 @@ public final class Herald implements AutoCloseable {
                 clock,
                 metrics));
     AtomicReference<ConfigService> config = new AtomicReference<>();
+    Envelopes envelopes = new Envelopes(buses, topics, reader);
+    analyticsSink = new StoreAnalyticsSink(analytics, buses, envelopes::of, clock);
     // function targets load their jars from <data-dir>/plugins
     TargetContext context =
-        new TargetContext(clock, true, Set.of(), this.config.dataDir().resolve("plugins"));
+        new TargetContext(
+            clock,
+            true,
+            Set.of(),
+            this.config.dataDir().resolve("plugins"),
+            TargetServices.none().with(AnalyticsSink.class, analyticsSink));
     Function<TargetSpec, TargetRuntime> runtimes =
         spec -> new TargetRuntime(spec, Targets.create(spec, context), clock);
-    Envelopes envelopes = new Envelopes(buses, topics, reader);
     DeliveryPool delivery =
         open(
             new DeliveryPool(
@@ -353,6 +372,11 @@ public final class Herald implements AutoCloseable {
 
   public HeraldConfig config() {
     return config;
+  }
+
+  /** What analytics targets write to (tests deliver to it directly). */
+  AnalyticsSink analyticsSink() {
+    return analyticsSink;
   }
 
   /** Stops HTTP first (no new events), then ingest's producer, the store and the engine. */
