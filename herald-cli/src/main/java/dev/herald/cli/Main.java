@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Herald: publish domain events, route them by content, deliver them reliably.",
-    subcommands = {ServeCommand.class, PublishCommand.class, EventsCommand.class, DlqCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      PublishCommand.class,
+      EventsCommand.class,
+      DlqCommand.class,
+      AnalyticsCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
