@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       DlqCommand.class,
       TargetsCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      AnalyticsCommand.class
     })
 public final class Main implements Runnable {
 

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "HERALD_SECRET_KEY (environment only): base64 of 32 random bytes that encrypt stored secrets;",
-      "required with --store-url, else a key file is kept in the data dir."
+      "required with --store-url, else a key file is kept in the data dir.",
+      "HERALD_ANALYTICS_MEMORY_LIMIT, HERALD_ANALYTICS_THREADS (environment only): the analytics",
+      "store's DuckDB memory_limit (default 256MB) and threads (default 2)."
     })
 final class ServeCommand implements Callable<Integer> {
 

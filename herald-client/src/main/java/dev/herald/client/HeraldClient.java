@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A small Java client of Herald's HTTP API. Thread-safe: the underlying {@link HttpClient} is
@@ -190,6 +192,27 @@ public final class HeraldClient {
    */
   public JsonNode verifyAudit() {
     return call("GET", "v1/audit/verify", null);
+  }
+
+  /**
+   * {@code GET /v1/analytics/counts}: event counts per key and interval ({@code {"groupBy",
+   * "interval", "from", "to", "series": [{"key", "total", "points": [{"t", "count"}]}]}}).
+   *
+   * @param parameters query parameters ({@code bus}, {@code groupBy}, {@code interval}, {@code
+   *     from}, {@code to}, {@code top}); those left out take Herald's defaults
+   * @throws HeraldClientException {@code InvalidField} (400) naming the parameter at fault
+   */
+  public JsonNode analyticsCounts(Map<String, String> parameters) {
+    StringBuilder path = new StringBuilder("v1/analytics/counts");
+    char separator = '?';
+    for (var parameter : new TreeMap<>(parameters).entrySet()) {
+      path.append(separator)
+          .append(encode(parameter.getKey()))
+          .append('=')
+          .append(encode(parameter.getValue()));
+      separator = '&';
+    }
+    return call("GET", path.toString(), null);
   }
 
   private static String dlqPath(String target) {

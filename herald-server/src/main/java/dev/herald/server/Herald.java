@@ -15,6 +15,8 @@ import dev.herald.engine.delivery.TargetRuntime;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
+import dev.herald.server.analytics.AnalyticsSettings;
+import dev.herald.server.analytics.StoreAnalyticsSink;
 import dev.herald.server.audit.AuditVerifier;
 import dev.herald.server.audit.StoreAuditLog;
 import dev.herald.server.config.ConfigApplier;
@@ -25,6 +27,7 @@ import dev.herald.server.delivery.DeadLetters;
 import dev.herald.server.delivery.Envelopes;
 import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
+import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
@@ -36,8 +39,10 @@ import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
+import dev.herald.store.AnalyticsStore;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
+import dev.herald.targets.AnalyticsSink;
 import dev.herald.targets.AuditLog;
 import dev.herald.targets.BusPublisher;
 import dev.herald.targets.TargetContext;
@@ -96,6 +101,8 @@ public final class Herald implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Engine engine;
   private HttpServer http;
+  private AnalyticsStore analytics; // opens on first use: an analytics target or query
+  private AnalyticsSink analyticsSink;
   private boolean closed;
 
   private Herald(HeraldConfig config) {
@@ -125,6 +132,10 @@ public final class Herald implements AutoCloseable {
     SecretBox secrets = SecretKeys.load(config);
     StateStore store =
         open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl(), secrets)));
+    analytics =
+        open(
+            AnalyticsStore.open(
+                AnalyticsSettings.of(config.dataDir(), config.storeUrl(), System.getenv()), clock));
     engine = open(join(engineStart));
     Topics topics =
         open(
@@ -172,6 +183,7 @@ public final class Herald implements AutoCloseable {
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new AuditApi(store, new AuditVerifier(store))::register,
                 new QueueApi(queues)::register,
+                new AnalyticsApi(analytics, clock)::register,
                 new OpsApi(readiness, metrics)::register));
     open(queues); // closed before HTTP stops: ends the long polls at once
     writeRuntimeFile();
@@ -214,13 +226,18 @@ public final class Herald implements AutoCloseable {
                 clock,
                 metrics));
     AtomicReference<ConfigService> config = new AtomicReference<>();
+    Envelopes envelopes = new Envelopes(buses, topics, reader);
+    analyticsSink = new StoreAnalyticsSink(analytics, buses, envelopes::of, clock);
     // function targets load their jars from <data-dir>/plugins
     TargetContext context =
         new TargetContext(
-            clock, true, Set.of(), this.config.dataDir().resolve("plugins"), services);
+            clock,
+            true,
+            Set.of(),
+            this.config.dataDir().resolve("plugins"),
+            services.with(AnalyticsSink.class, analyticsSink));
     Function<TargetSpec, TargetRuntime> runtimes =
         spec -> new TargetRuntime(spec, Targets.createOrUnavailable(spec, context), clock);
-    Envelopes envelopes = new Envelopes(buses, topics, reader);
     DeliveryPool delivery =
         open(
             new DeliveryPool(
@@ -379,6 +396,11 @@ public final class Herald implements AutoCloseable {
 
   public HeraldConfig config() {
     return config;
+  }
+
+  /** What analytics targets write to (tests deliver to it directly). */
+  AnalyticsSink analyticsSink() {
+    return analyticsSink;
   }
 
   /** Stops HTTP first (no new events), then ingest's producer, the store and the engine. */

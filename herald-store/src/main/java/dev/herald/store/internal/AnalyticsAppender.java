@@ -1,0 +1,277 @@
+package dev.herald.store.internal;
+
+import dev.herald.store.AnalyticsRow;
+import dev.herald.store.StoreClosedException;
+import dev.herald.store.StoreUnavailableException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only writer of the analytics store: a platform thread that takes rows from a bounded queue
+ * and commits them in batches of up to {@code maxBatch} rows, one transaction per batch.
+ *
+ * <p>A batch is what is queued when the thread comes for it (rows queue up while the previous
+ * commit runs, so batches grow with the load), plus what arrives within {@code linger} when that is
+ * positive. Rows of one delivery key within a batch are stored once: the first row's future answers
+ * {@code true} (counted), the others {@code false}, as rows whose key was already stored. When a
+ * batch fails, its rows are tried one at a time so that one bad row fails alone; if the database
+ * itself is unreachable, the remaining rows fail at once with the batch's error.
+ *
+ * <p>Back-pressure: the queue holds at most {@code queueRows} rows weighing {@code queueBytes}
+ * together ({@link AnalyticsRow#weight()}); {@link #submit} waits for room.
+ *
+ * <p><b>Thread safety.</b> {@link #submit} and {@link #close} may be called from any thread. The
+ * queue is the hand-off; submitters hold a read lock while they enqueue and {@code close} takes the
+ * write lock before it queues the stop marker, so every accepted row is ahead of the marker and
+ * gets an answer. Only the appender thread calls the {@link BatchWriter}.
+ */
+final class AnalyticsAppender implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AnalyticsAppender.class);
+  private static final int KIB = 1024;
+
+  /** Writes one batch of rows with distinct keys; returns the keys stored (not seen before). */
+  @FunctionalInterface
+  interface BatchWriter {
+    Set<String> write(List<AnalyticsRow> rows) throws SQLException;
+  }
+
+  private record Pending(AnalyticsRow row, CompletableFuture<Boolean> future, int permits) {}
+
+  private static final Pending STOP = new Pending(null, new CompletableFuture<>(), 0);
+
+  private final BatchWriter writer;
+  private final int maxBatch;
+  private final long lingerNanos;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Semaphore slots; // rows queued or being written
+  private final Semaphore budget; // KiB of rows queued or being written
+  private final int budgetPermits;
+  private final ReentrantReadWriteLock accepting = new ReentrantReadWriteLock();
+  private volatile boolean closing; // written under the write lock
+  private Thread thread;
+  private boolean stopped; // confined to the appender thread
+
+  AnalyticsAppender(
+      BatchWriter writer, int maxBatch, Duration linger, int queueRows, long queueBytes) {
+    this.writer = writer;
+    this.maxBatch = maxBatch;
+    this.lingerNanos = linger.toNanos();
+    this.slots = new Semaphore(queueRows);
+    this.budgetPermits = (int) Math.min(Integer.MAX_VALUE, queueBytes / KIB);
+    this.budget = new Semaphore(budgetPermits);
+  }
+
+  /** Starts the appender thread: a platform thread, as DuckDB calls are native. */
+  void start(String threadName) {
+    thread = Thread.ofPlatform().name(threadName).daemon(true).start(this::loop);
+  }
+
+  /**
+   * Queues a row, waiting up to {@code maxWait} for room; returns the future of its commit.
+   *
+   * @throws StoreUnavailableException when there was no room in time, or the caller was interrupted
+   * @throws StoreClosedException after {@link #close} started
+   */
+  CompletableFuture<Boolean> submit(AnalyticsRow row, Duration maxWait) {
+    int permits = (int) Math.min(budgetPermits, Math.max(1, row.weight() / KIB));
+    Pending pending = new Pending(row, new CompletableFuture<>(), permits);
+    long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
+    accepting.readLock().lock();
+    try {
+      if (closing) {
+        throw closed();
+      }
+      if (!slots.tryAcquire(remaining(deadline), TimeUnit.NANOSECONDS)) {
+        throw full(maxWait);
+      }
+      if (!budget.tryAcquire(permits, remaining(deadline), TimeUnit.NANOSECONDS)) {
+        slots.release();
+        throw full(maxWait);
+      }
+      queue.add(pending);
+      return pending.future();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted while queueing an analytics row", e);
+    } finally {
+      accepting.readLock().unlock();
+    }
+  }
+
+  /** Commits every row accepted so far, then stops the appender thread. Idempotent. */
+  @Override
+  public void close() {
+    accepting.writeLock().lock();
+    try {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      queue.add(STOP); // every accepted row is ahead of it
+    } finally {
+      accepting.writeLock().unlock();
+    }
+    if (thread != null) {
+      joinUninterruptibly(thread);
+    } else {
+      while (!stopped) {
+        runOnce();
+      }
+    }
+  }
+
+  /**
+   * Takes and writes one batch of what is queued now, on the calling thread (tests drive a writer
+   * that was not started this way); returns how many rows it took.
+   */
+  int runOnce() {
+    List<Pending> batch = new ArrayList<>();
+    queue.drainTo(batch, maxBatch);
+    return runBatch(batch);
+  }
+
+  private void loop() {
+    while (!stopped) {
+      List<Pending> batch = new ArrayList<>();
+      try {
+        batch.add(queue.take());
+        fill(batch);
+      } catch (InterruptedException e) {
+        // only close() stops the appender, through the queue, so accepted rows never hang
+        log.warn("analytics appender interrupted; ignored, it stops only when the store closes");
+      }
+      runBatch(batch);
+    }
+  }
+
+  private void fill(List<Pending> batch) throws InterruptedException {
+    queue.drainTo(batch, maxBatch - batch.size());
+    long deadline = System.nanoTime() + lingerNanos;
+    while (lingerNanos > 0 && batch.size() < maxBatch && !batch.contains(STOP)) {
+      Pending next = queue.poll(remaining(deadline), TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      queue.drainTo(batch, maxBatch - batch.size());
+    }
+  }
+
+  private int runBatch(List<Pending> batch) {
+    int stop = batch.indexOf(STOP);
+    List<Pending> work = stop < 0 ? batch : batch.subList(0, stop);
+    if (stop >= 0) {
+      stopped = true;
+    }
+    try {
+      write(work);
+    } catch (RuntimeException | Error e) {
+      // a bug, not a database failure: fail the batch and keep the thread alive
+      log.error("analytics appender failed on a batch of {} rows", work.size(), e);
+      work.forEach(p -> p.future().completeExceptionally(e));
+    } finally {
+      work.forEach(p -> budget.release(p.permits()));
+      slots.release(work.size());
+    }
+    return work.size();
+  }
+
+  private void write(List<Pending> work) {
+    if (work.isEmpty()) {
+      return;
+    }
+    Map<String, Pending> first = new LinkedHashMap<>();
+    List<Pending> repeats = new ArrayList<>();
+    for (Pending p : work) {
+      if (first.putIfAbsent(p.row().deliveryKey(), p) != null) {
+        repeats.add(p);
+      }
+    }
+    try {
+      Set<String> stored = writer.write(first.values().stream().map(Pending::row).toList());
+      first.values().forEach(p -> p.future().complete(stored.contains(p.row().deliveryKey())));
+      repeats.forEach(p -> p.future().complete(false));
+    } catch (SQLException e) {
+      if (work.size() == 1) {
+        work.getFirst().future().completeExceptionally(unavailable(e));
+        return;
+      }
+      log.warn(
+          "analytics batch of {} rows failed ({}); writing them one at a time",
+          work.size(),
+          e.toString());
+      writeOneByOne(work);
+    }
+  }
+
+  private void writeOneByOne(List<Pending> work) {
+    SQLException systemic = null;
+    for (Pending p : work) {
+      if (systemic != null) {
+        p.future().completeExceptionally(unavailable(systemic));
+        continue;
+      }
+      try {
+        p.future().complete(!writer.write(List.of(p.row())).isEmpty());
+      } catch (SQLException e) {
+        p.future().completeExceptionally(unavailable(e));
+        if (isConnectionFailure(e)) {
+          systemic = e; // the database, not this row: the rest would fail the same way
+        }
+      }
+    }
+  }
+
+  private static boolean isConnectionFailure(SQLException e) {
+    return e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException
+        || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+  }
+
+  private static StoreUnavailableException unavailable(SQLException e) {
+    return new StoreUnavailableException("cannot write to the analytics store: " + e, e);
+  }
+
+  private static StoreUnavailableException full(Duration maxWait) {
+    return new StoreUnavailableException(
+        "the analytics store's queue stayed full for " + maxWait.toMillis() + " ms");
+  }
+
+  private static StoreClosedException closed() {
+    return new StoreClosedException("the analytics store is closed and takes no more rows");
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
+  }
+
+  private static void joinUninterruptibly(Thread appender) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        appender.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

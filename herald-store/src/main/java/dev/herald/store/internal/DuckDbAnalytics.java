@@ -1,0 +1,226 @@
+package dev.herald.store.internal;
+
+import dev.herald.core.analytics.CountQuery;
+import dev.herald.core.analytics.CountSeries;
+import dev.herald.store.AnalyticsConfig;
+import dev.herald.store.AnalyticsRow;
+import dev.herald.store.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded analytics database: one DuckDB file, with an explicit memory limit and thread count.
+ *
+ * <p>A batch is one transaction on the write connection: the keys are staged with DuckDB's appender
+ * into a temporary table and inserted with {@code ON CONFLICT DO NOTHING RETURNING}, so the
+ * primary-key index says which are new; the new rows are appended to {@code analytics_events} and
+ * their per-minute counts, staged the same way, are added with an upsert. The appender writes in
+ * the connection's open transaction, so a failed batch leaves nothing behind.
+ *
+ * <p><b>Thread safety.</b> The write connection is used only by the appender thread ({@link
+ * #writeBatch}); queries run on {@link DuckDbReaders}, platform threads with connections of their
+ * own to the same database, which see committed batches only.
+ */
+final class DuckDbAnalytics implements AnalyticsDatabase {
+  private static final Logger log = LoggerFactory.getLogger(DuckDbAnalytics.class);
+  static final int READERS = 2;
+
+  private final Path file;
+  private final DuckDBConnection writer;
+  private final DuckDbReaders readers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DuckDbAnalytics(Path file, DuckDBConnection writer, DuckDbReaders readers) {
+    this.file = file;
+    this.writer = writer;
+    this.readers = readers;
+  }
+
+  /** Opens (creating when missing) the DuckDB file of {@code config} and migrates its schema. */
+  static DuckDbAnalytics open(AnalyticsConfig config) {
+    Path file = config.duckdbFile().toAbsolutePath();
+    DuckDBConnection writer = null;
+    try {
+      Files.createDirectories(file.getParent());
+      writer =
+          (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + file, new Properties());
+      configure(writer, config);
+      DuckDbMigrations.apply(writer);
+      createStagingTables(writer);
+      writer.setAutoCommit(false);
+      return new DuckDbAnalytics(file, writer, DuckDbReaders.open(writer, READERS));
+    } catch (SQLException | IOException | RuntimeException e) {
+      closeQuietly(writer);
+      throw new StoreUnavailableException("cannot open the analytics store " + file + ": " + e, e);
+    }
+  }
+
+  private static void configure(Connection connection, AnalyticsConfig config) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      // the values are checked by AnalyticsConfig (a size, a number): SET takes no parameters
+      statement.execute("SET memory_limit = '" + config.memoryLimit() + "'");
+      statement.execute("SET threads = " + config.threads());
+      try (ResultSet row =
+          statement.executeQuery(
+              "SELECT current_setting('memory_limit'), current_setting('threads')")) {
+        row.next();
+        log.info(
+            "DuckDB analytics store: memory_limit {}, threads {}",
+            row.getString(1),
+            row.getString(2));
+      }
+    }
+  }
+
+  private static void createStagingTables(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TEMP TABLE stage_keys (delivery_key VARCHAR, delivered_at TIMESTAMP)");
+      statement.execute(
+          "CREATE TEMP TABLE stage_counts (bus VARCHAR, source VARCHAR, detail_type VARCHAR,"
+              + " epoch_minute BIGINT, events BIGINT)");
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "duckdb";
+  }
+
+  @Override
+  public Set<String> writeBatch(List<AnalyticsRow> rows) throws SQLException {
+    try {
+      try (Statement statement = writer.createStatement()) {
+        // the first statement opens the transaction the appenders then write in
+        statement.execute("DELETE FROM stage_keys");
+        statement.execute("DELETE FROM stage_counts");
+      }
+      Set<String> stored = insertKeys(rows);
+      appendEvents(rows, stored);
+      addCounts(AnalyticsSql.tally(rows, stored));
+      writer.commit();
+      return stored;
+    } catch (SQLException | RuntimeException e) {
+      rollback(e);
+      throw e;
+    }
+  }
+
+  private Set<String> insertKeys(List<AnalyticsRow> rows) throws SQLException {
+    try (DuckDBAppender stage = writer.createAppender("temp", "main", "stage_keys")) {
+      for (AnalyticsRow row : rows) {
+        stage
+            .beginRow()
+            .append(row.deliveryKey())
+            .appendEpochMicros(AnalyticsSql.micros(row.deliveredAt()))
+            .endRow();
+      }
+    }
+    Set<String> stored = new HashSet<>();
+    try (Statement statement = writer.createStatement();
+        ResultSet keys =
+            statement.executeQuery(
+                "INSERT INTO analytics_delivery_keys SELECT delivery_key, delivered_at"
+                    + " FROM stage_keys ON CONFLICT DO NOTHING RETURNING delivery_key")) {
+      while (keys.next()) {
+        stored.add(keys.getString(1));
+      }
+    }
+    return stored;
+  }
+
+  private void appendEvents(List<AnalyticsRow> rows, Set<String> stored) throws SQLException {
+    try (DuckDBAppender events =
+        writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "analytics_events")) {
+      for (AnalyticsRow row : rows) {
+        if (stored.contains(row.deliveryKey())) {
+          events
+              .beginRow()
+              .append(row.deliveryKey())
+              .append(row.eventId())
+              .append(row.bus())
+              .append(row.source())
+              .append(row.detailType())
+              .appendEpochMicros(AnalyticsSql.micros(row.time()))
+              .appendEpochMicros(AnalyticsSql.micros(row.ingestedAt()))
+              .appendEpochMicros(AnalyticsSql.micros(row.deliveredAt()))
+              .append(row.envelope())
+              .endRow();
+        }
+      }
+    }
+  }
+
+  private void addCounts(Map<AnalyticsSql.MinuteKey, Long> counts) throws SQLException {
+    if (counts.isEmpty()) {
+      return;
+    }
+    try (DuckDBAppender stage = writer.createAppender("temp", "main", "stage_counts")) {
+      for (var count : counts.entrySet()) {
+        AnalyticsSql.MinuteKey key = count.getKey();
+        stage
+            .beginRow()
+            .append(key.bus())
+            .append(key.source())
+            .append(key.detailType())
+            .append(key.epochMinute())
+            .append(count.getValue().longValue())
+            .endRow();
+      }
+    }
+    try (Statement statement = writer.createStatement()) {
+      statement.execute(
+          "INSERT INTO analytics_minute_counts SELECT * FROM stage_counts"
+              + " ON CONFLICT (bus, source, detail_type, epoch_minute)"
+              + " DO UPDATE SET events = analytics_minute_counts.events + excluded.events");
+    }
+  }
+
+  @Override
+  public List<CountSeries> counts(CountQuery query) throws SQLException {
+    return readers.read(connection -> AnalyticsSql.counts(connection, query));
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      readers.close();
+      closeQuietly(writer);
+      log.info("DuckDB analytics store {} closed", file);
+    }
+  }
+
+  private void rollback(Exception cause) {
+    try {
+      writer.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.warn("closing a DuckDB connection failed: {}", e.toString());
+      }
+    }
+  }
+}
