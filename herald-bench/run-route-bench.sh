@@ -5,9 +5,12 @@
 #                ingestion to target topic at 5,000 events/s (RouteBench)
 #   propagation  two instances on one PostgreSQL store and one broker: how long a rule change
 #                made on A takes to be applied by B (ConfigPropagationBench)
-#   delivery     3 webhook targets on a local receiver: deliveries/s, and ingestion -> receiver
-#                p50/p99 at 5,000 events/s (DeliveryBench)
+#   delivery     per mode of DELIVERY_MODES (DeliveryBench): webhook = 3 webhook targets on a local
+#                receiver: deliveries/s, and ingestion -> receiver p50/p99 at 5,000 events/s;
+#                neighbours = the same with a failing and a slow target beside them; log = 3 log
+#                targets (lines formatted, not written): deliveries/s. Herald's CPU time per mode.
 # Knobs: SCENARIOS="route propagation delivery" DELIVERY_EVENTS=60000 EVENTS=1000000 LAT_SECONDS=30 CHANGES=100
+#        DELIVERY_MODES="webhook neighbours log"
 #        PG_URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +22,7 @@ EVENTS=${EVENTS:-1000000}
 LAT_SECONDS=${LAT_SECONDS:-30}
 CHANGES=${CHANGES:-100}
 DELIVERY_EVENTS=${DELIVERY_EVENTS:-60000}
+DELIVERY_MODES=${DELIVERY_MODES:-webhook neighbours log}
 PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 BENCH="$JAVA_HOME/bin/java -Xmx512m -cp $root/herald-bench/target/herald-bench.jar"
 [ -f herald-cli/target/herald.jar ] && [ -f herald-bench/target/herald-bench.jar ] \
@@ -52,11 +56,18 @@ for scenario in $SCENARIOS; do
       for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
       ;;
     delivery)
-      start_herald delivery
-      $BENCH dev.herald.bench.route.DeliveryBench "$URL" "$DELIVERY_EVENTS" "$LAT_SECONDS"
-      herald_pid=$(sed -n 's/^pid=//p' "$tmp/delivery/data/runtime.properties")
-      echo "Herald peak RSS: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$herald_pid/status)"
-      for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+      for mode in $DELIVERY_MODES; do
+        start_herald "delivery-$mode" HERALD_TARGET_LOG_LEVEL=OFF
+        herald_pid=$(sed -n 's/^pid=//p' "$tmp/delivery-$mode/data/runtime.properties")
+        ticks() { awk '{print $14 + $15}' "/proc/$herald_pid/stat"; }
+        before=$(ticks)
+        echo "== delivery, mode $mode"
+        $BENCH dev.herald.bench.route.DeliveryBench "$URL" "$DELIVERY_EVENTS" "$LAT_SECONDS" "$mode"
+        echo "Herald CPU during the run: $(( ($(ticks) - before) * 1000 / $(getconf CLK_TCK) )) ms" \
+          "(ingest, routing and delivery of the warm-up and measured events, and the latency phase)"
+        echo "Herald peak RSS: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$herald_pid/status)"
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+      done
       ;;
     propagation)
       schema="herald_bench_$RANDOM"
