@@ -40,6 +40,7 @@ import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
 import dev.herald.store.AnalyticsStore;
+import dev.herald.store.JournalMaintenance;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
 import dev.herald.targets.AnalyticsSink;
@@ -91,7 +92,10 @@ import org.slf4j.LoggerFactory;
 public final class Herald implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Herald.class);
 
-  /** How long the journey of an event is kept. */
+  /**
+   * How long the journey of an event (its routing and journal entries) is kept: see {@link
+   * StateStore#maintainJournal} for how each store applies it. No setting yet.
+   */
   static final Duration JOURNEY_RETENTION = Duration.ofDays(7);
 
   /** The broker limit Herald needs: the largest entry plus room for the record's framing. */
@@ -309,10 +313,10 @@ public final class Herald implements AutoCloseable {
         () -> {
           try {
             int clientIds = ingest.purgeExpiredClientIds();
-            Instant cutoff = clock.instant().minus(JOURNEY_RETENTION);
-            int journeys = store.purgeRoutingsBefore(cutoff) + store.purgeJournalBefore(cutoff);
-            store.purgeQueueDeliveryKeysBefore(cutoff);
-            LOG.debug("purged {} expired client ids and {} old journeys", clientIds, journeys);
+            Instant now = clock.instant();
+            JournalMaintenance journeys = store.maintainJournal(now, JOURNEY_RETENTION);
+            store.purgeQueueDeliveryKeysBefore(now.minus(JOURNEY_RETENTION));
+            LOG.debug("purged {} expired client ids; journeys: {}", clientIds, journeys);
           } catch (RuntimeException e) {
             LOG.warn("cannot purge expired state: {}", e.toString());
           }

@@ -194,7 +194,8 @@ public interface StateStore extends QueueStore, AutoCloseable {
 
   /**
    * Deletes routings routed before {@code cutoff}, a few thousand rows per transaction so that
-   * routing is never held up for long; returns how many were deleted.
+   * routing is never held up for long; returns how many were deleted. Retention is {@link
+   * #maintainJournal}, which drops whole days on PostgreSQL; this deletes row by row on both.
    */
   int purgeRoutingsBefore(Instant cutoff);
 
@@ -261,9 +262,35 @@ public interface StateStore extends QueueStore, AutoCloseable {
   /**
    * Deletes journal entries last attempted before {@code cutoff} (entries never attempted count
    * from their first attempt; entries with neither time are kept), a few thousand rows per
-   * transaction; returns how many were deleted.
+   * transaction; returns how many were deleted. Retention is {@link #maintainJournal}, which drops
+   * whole days on PostgreSQL; this deletes row by row on both.
    */
   int purgeJournalBefore(Instant cutoff);
+
+  /**
+   * Applies the retention of the delivery journal and of the routings (the journeys) as of {@code
+   * now}: what is older than {@code now - retention} goes. Call it periodically (Herald: every
+   * minute), from any number of instances at once.
+   *
+   * <ul>
+   *   <li>SQLite: as {@link #purgeJournalBefore} and {@link #purgeRoutingsBefore} with that cutoff.
+   *   <li>PostgreSQL: both tables are partitioned by the UTC day on which the event was ingested
+   *       (read from its id), so that every write of one delivery lands in one partition. It
+   *       creates the partitions of today and the next two days that are missing, drops whole the
+   *       partitions whose day ended before the cutoff (an entry thus lives 7 to 8 days after its
+   *       event's ingestion, with a retention of 7 days, whenever it was last attempted), and
+   *       deletes in chunks, by last attempt (routing) time, the expired rows of the DEFAULT
+   *       partition, which holds the days without a partition of their own (events older than the
+   *       partitions, e.g. a dead letter redriven days later, and ids that are not event ids).
+   * </ul>
+   *
+   * <p>A partition it cannot create or drop (a lock not granted in time, or a DEFAULT partition
+   * already holding rows of that day) is logged and reported, not thrown, and tried again on the
+   * next call.
+   *
+   * @throws IllegalArgumentException when {@code retention} is not positive
+   */
+  JournalMaintenance maintainJournal(Instant now, Duration retention);
 
   // --- scheduled retries ---
 

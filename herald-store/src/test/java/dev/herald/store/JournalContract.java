@@ -8,6 +8,8 @@ import static dev.herald.store.JournalEntry.SKIPPED_DUPLICATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.core.event.EventId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,41 @@ import org.junit.jupiter.api.Test;
 /** The delivery journal: one entry per delivery key, never leaving {@code delivered}. */
 abstract class JournalContract extends ContractPart {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** "Now" of the retention tests, and their retention. */
+  static final Instant NOW = Instant.parse("2026-03-10T10:00:00Z");
+
+  static final Duration RETENTION = Duration.ofDays(7);
+
+  /** A real event id (the store reads the ingestion day from it), bus 1, partition 0. */
+  static String eventIdAt(Instant ingestedAt, long offset) {
+    return new EventId(ingestedAt.toEpochMilli(), 1, 0, offset).toString();
+  }
+
+  /**
+   * A delivery of {@code eventId} attempted {@code attempts} times, first and last at these times.
+   */
+  static JournalEntry attempted(
+      String key, String eventId, String status, int attempts, Instant first, Instant last) {
+    boolean failed = status.equals(RETRYING) || status.equals(DEAD_LETTERED);
+    return new JournalEntry(
+        key,
+        eventId,
+        "orders",
+        "placed",
+        "hook",
+        status,
+        attempts,
+        failed ? Optional.of("HttpStatus503") : Optional.empty(),
+        failed ? Optional.of("attempt " + attempts + " failed") : Optional.empty(),
+        Optional.of(first),
+        Optional.of(last),
+        status.equals(DELIVERED) ? Optional.of(last) : Optional.empty());
+  }
+
+  static JournalEntry attemptedOnceAt(String key, String eventId, Instant at) {
+    return attempted(key, eventId, DELIVERED, 1, at, at);
+  }
 
   /** An entry of event {@code EVENT-<key>}, attempted {@code attempts} times from T0 on. */
   static JournalEntry entry(String key, String status, int attempts) {
@@ -188,6 +225,75 @@ abstract class JournalContract extends ContractPart {
     assertThat(store().journal(List.of("old", "edge", "new", "never")))
         .containsOnlyKeys("new", "never");
     assertThat(store().purgeJournalBefore(T0.plusSeconds(3))).isZero();
+  }
+
+  @Test
+  void maintenanceRemovesEntriesOlderThanTheRetentionAndKeepsRecentOnes() {
+    Instant tenDaysAgo = NOW.minus(Duration.ofDays(10));
+    Instant sixDaysAgo = NOW.minus(Duration.ofDays(6));
+    String oldEvent = eventIdAt(tenDaysAgo, 1);
+    store().maintainJournal(tenDaysAgo, RETENTION); // the partitions of that time, on PostgreSQL
+    store()
+        .recordAttempts(
+            List.of(
+                attemptedOnceAt("old", oldEvent, tenDaysAgo),
+                attemptedOnceAt("not-an-event-id", "EVENT-legacy", tenDaysAgo),
+                attemptedOnceAt("six-days", eventIdAt(sixDaysAgo, 2), sixDaysAgo)));
+
+    store().maintainJournal(NOW, RETENTION);
+    store().recordAttempts(List.of(attemptedOnceAt("recent", eventIdAt(NOW, 3), NOW)));
+    store().maintainJournal(NOW.plus(Duration.ofHours(1)), RETENTION);
+
+    assertThat(store().journal(List.of("old", "not-an-event-id", "six-days", "recent")))
+        .containsOnlyKeys("six-days", "recent");
+    assertThat(store().journalOfEvent(oldEvent)).isEmpty();
+  }
+
+  @Test
+  void anEntryRecordedAgainAfterMaintenanceIsUpdatedNotDuplicated() {
+    String event = eventIdAt(NOW, 7);
+    Instant tomorrow = NOW.plus(Duration.ofDays(1));
+    store().maintainJournal(NOW, RETENTION);
+    store().recordAttempts(List.of(attempted("k1", event, RETRYING, 1, NOW, NOW)));
+
+    store().maintainJournal(tomorrow, RETENTION);
+    store().recordAttempts(List.of(attempted("k1", event, RETRYING, 2, tomorrow, tomorrow)));
+
+    assertThat(store().journalOfEvent(event))
+        .containsExactly(attempted("k1", event, RETRYING, 2, NOW, tomorrow));
+    assertThat(stored("k1").attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void entriesOfEveryIngestionDayAreFoundByKeyAndByEvent() {
+    store().maintainJournal(NOW, RETENTION);
+    Map<String, String> events =
+        Map.of(
+            "yesterday", eventIdAt(NOW.minus(Duration.ofDays(1)), 1),
+            "today", eventIdAt(NOW, 2),
+            "tomorrow", eventIdAt(NOW.plus(Duration.ofDays(1)), 3),
+            "last-second-of-today", eventIdAt(Instant.parse("2026-03-10T23:59:59.999Z"), 4),
+            "far-past", eventIdAt(Instant.parse("2001-01-01T00:00:00Z"), 5),
+            "far-future", eventIdAt(Instant.parse("2090-01-01T00:00:00Z"), 6),
+            "lower-case-id", eventIdAt(NOW, 7).toLowerCase(java.util.Locale.ROOT),
+            "not-an-event-id", "EVENT-x");
+    List<JournalEntry> entries = new ArrayList<>();
+    events.forEach((key, event) -> entries.add(attemptedOnceAt(key, event, NOW)));
+
+    store().recordAttempts(entries);
+
+    assertThat(store().journal(events.keySet()).values())
+        .containsExactlyInAnyOrderElementsOf(entries);
+    for (JournalEntry entry : entries) {
+      assertThat(store().journalOfEvent(entry.eventId())).containsExactly(entry);
+    }
+  }
+
+  @Test
+  void maintenanceRejectsARetentionThatIsNotPositive() {
+    assertThatThrownBy(() -> store().maintainJournal(NOW, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retention");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.herald.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,61 @@ abstract class RoutingContract extends ContractPart {
     assertThat(store().routing("OLD-2")).isEmpty();
     assertThat(store().routing("KEPT")).isPresent();
     assertThat(store().purgeRoutingsBefore(T0.plusSeconds(2))).isZero();
+  }
+
+  @Test
+  void maintenanceRemovesRoutingsOlderThanTheRetentionAndKeepsRecentOnes() {
+    Instant now = JournalContract.NOW;
+    Instant tenDaysAgo = now.minus(Duration.ofDays(10));
+    Instant sixDaysAgo = now.minus(Duration.ofDays(6));
+    String old = JournalContract.eventIdAt(tenDaysAgo, 1);
+    String sixDays = JournalContract.eventIdAt(sixDaysAgo, 2);
+    String recent = JournalContract.eventIdAt(now, 3);
+    store().maintainJournal(tenDaysAgo, JournalContract.RETENTION);
+    store()
+        .recordRoutings(
+            List.of(
+                routing(old, tenDaysAgo, pending("placed", "hook", "k1")),
+                routing("EVENT-legacy", tenDaysAgo),
+                routing(sixDays, sixDaysAgo)));
+
+    store().maintainJournal(now, JournalContract.RETENTION);
+    store().recordRoutings(List.of(routing(recent, now)));
+    store().maintainJournal(now.plus(Duration.ofHours(1)), JournalContract.RETENTION);
+
+    assertThat(store().routing(old)).isEmpty();
+    assertThat(store().routing("EVENT-legacy")).isEmpty();
+    assertThat(store().routing(sixDays)).isPresent();
+    assertThat(store().routing(recent)).isPresent();
+  }
+
+  @Test
+  void routingsOfEveryIngestionDayAreReadBackAndReplaced() {
+    Instant now = JournalContract.NOW;
+    store().maintainJournal(now, JournalContract.RETENTION);
+    List<Routing> routings = new ArrayList<>();
+    long offset = 0;
+    for (Instant ingested :
+        List.of(
+            now.minus(Duration.ofDays(1)),
+            now,
+            now.plus(Duration.ofDays(1)),
+            Instant.parse("2001-01-01T00:00:00Z"),
+            Instant.parse("2090-01-01T00:00:00Z"))) {
+      routings.add(routing(JournalContract.eventIdAt(ingested, offset++), ingested));
+    }
+    store().recordRoutings(routings);
+
+    store().maintainJournal(now.plus(Duration.ofDays(1)), JournalContract.RETENTION);
+    List<Routing> again = new ArrayList<>();
+    for (Routing r : routings) {
+      again.add(routing(r.eventId(), r.routedAt().plusSeconds(5), pending("placed", "hook", "k")));
+    }
+    store().recordRoutings(again);
+
+    for (Routing r : again) {
+      assertThat(store().routing(r.eventId())).contains(r);
+    }
   }
 
   /** A write-rate sanity check, not a benchmark: no timing is asserted. */

@@ -3,6 +3,7 @@ package dev.herald.store.internal;
 import dev.herald.core.config.Page;
 import dev.herald.store.DeadLetter;
 import dev.herald.store.JournalEntry;
+import dev.herald.store.JournalMaintenance;
 import dev.herald.store.Routing;
 import dev.herald.store.ScheduledRetry;
 import dev.herald.store.StateStore;
@@ -19,6 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The delivery side of {@link JdbcStateStore} (routings, dead letters, the journal, scheduled
@@ -29,12 +32,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * concurrently, as the {@link Database} underneath is thread-safe (see there where work runs).
  */
 abstract class DeliveryStateStore implements StateStore {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryStateStore.class);
 
   final Database db;
   private final RoutingRepository routings;
   private final DeadLetterRepository deadLetters;
   private final JournalRepository journal;
   private final RetryRepository retries;
+  private final JournalRetention retention;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** A store call that may fail with an SQL error. */
@@ -61,6 +66,21 @@ abstract class DeliveryStateStore implements StateStore {
     this.deadLetters = new DeadLetterRepository(db, new SortableIds(clock));
     this.journal = new JournalRepository(db);
     this.retries = new RetryRepository(db);
+    this.retention = new JournalRetention(db, journal, routings);
+  }
+
+  /**
+   * Creates the journal's partitions of today and the next days that are missing (PostgreSQL), so
+   * that the first writes after a long stop do not fill the DEFAULT partition. Never throws: a
+   * failure is logged (each partition by {@link DayPartitions}), and the next {@link
+   * #maintainJournal} tries again.
+   */
+  final void createJournalPartitions(Instant now) {
+    try {
+      retention.createAhead(now);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("cannot create the journal partitions at open: {}", e.toString());
+    }
   }
 
   @Override
@@ -185,6 +205,16 @@ abstract class DeliveryStateStore implements StateStore {
   public int purgeJournalBefore(Instant cutoff) {
     Objects.requireNonNull(cutoff, "cutoff");
     return call(() -> journal.purgeBefore(cutoff), "purge the journal before " + cutoff);
+  }
+
+  @Override
+  public JournalMaintenance maintainJournal(Instant now, Duration retention) {
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(retention, "retention");
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("retention must be positive, got " + retention);
+    }
+    return call(() -> this.retention.run(now, retention), "maintain the journal");
   }
 
   @Override

@@ -33,11 +33,11 @@ final class JournalRepository {
       "delivery_key, event_id, bus, rule, target, status, attempts, last_error_code,"
           + " last_error_message, first_attempt_at, last_attempt_at, delivered_at";
 
-  private static final String UPSERT =
-      "INSERT INTO journal ("
-          + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_key) DO UPDATE SET"
-          + " attempts = CASE WHEN excluded.attempts > journal.attempts"
+  /** Where an entry's ingestion day goes on PostgreSQL (the partition key, see V7). */
+  private static final String DAY_COLUMN = ", ingest_day";
+
+  private static final String UPDATES =
+      " attempts = CASE WHEN excluded.attempts > journal.attempts"
           + " THEN excluded.attempts ELSE journal.attempts END,"
           + " first_attempt_at = CASE WHEN journal.status <> 'delivered'"
           + " AND (journal.first_attempt_at IS NULL"
@@ -56,14 +56,39 @@ final class JournalRepository {
               .collect(Collectors.joining(","));
 
   private static final String PURGE =
-      "DELETE FROM journal WHERE delivery_key IN (SELECT delivery_key FROM journal"
+      "DELETE FROM %1$s WHERE delivery_key IN (SELECT delivery_key FROM %1$s"
           + " WHERE last_attempt_at < ? OR (last_attempt_at IS NULL AND first_attempt_at < ?)"
           + " LIMIT ?)";
 
   private final Database db;
 
+  /**
+   * True on PostgreSQL, where the table is partitioned by the ingestion day of the event (V7): the
+   * day is written with each entry and conflicts are on (delivery key, day), which is as unique as
+   * the key alone since the key is a hash over the event id.
+   */
+  private final boolean partitioned;
+
+  private final String upsertSql;
+
   JournalRepository(Database db) {
     this.db = db;
+    this.partitioned = db.kind().equals("postgresql");
+    this.upsertSql =
+        partitioned
+            ? "INSERT INTO journal ("
+                + COLUMNS
+                + DAY_COLUMN
+                + ") VALUES "
+                + Sql.marks(13)
+                + " ON CONFLICT (delivery_key, ingest_day) DO UPDATE SET"
+                + UPDATES
+            : "INSERT INTO journal ("
+                + COLUMNS
+                + ") VALUES "
+                + Sql.marks(12)
+                + " ON CONFLICT (delivery_key) DO UPDATE SET"
+                + UPDATES;
   }
 
   /** Upserts the entries by delivery key in one write (several entries of one key folded first). */
@@ -74,9 +99,12 @@ final class JournalRepository {
     }
     db.write(
         c -> {
-          try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+          try (PreparedStatement upsert = c.prepareStatement(upsertSql)) {
             for (JournalEntry entry : folded.values()) {
               bind(upsert, entry);
+              if (partitioned) {
+                upsert.setObject(13, IngestDays.of(entry.eventId()));
+              }
               upsert.addBatch();
             }
             upsert.executeBatch();
@@ -103,14 +131,25 @@ final class JournalRepository {
         });
   }
 
-  /** The entries of one event, by delivery key. */
+  /** The entries of one event, by delivery key (on PostgreSQL, read from its day's partition). */
   List<JournalEntry> ofEvent(String eventId) throws SQLException {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM journal WHERE event_id = ?"
+            + (partitioned ? " AND ingest_day = ?" : "")
+            + " ORDER BY delivery_key";
     return db.read(
         c ->
             Sql.list(
                 c,
-                "SELECT " + COLUMNS + " FROM journal WHERE event_id = ? ORDER BY delivery_key",
-                s -> s.setString(1, eventId),
+                sql,
+                s -> {
+                  s.setString(1, eventId);
+                  if (partitioned) {
+                    s.setObject(2, IngestDays.of(eventId));
+                  }
+                },
                 JournalRepository::read));
   }
 
@@ -119,10 +158,22 @@ final class JournalRepository {
    * since), in chunks of {@link #PURGE_CHUNK} rows; entries without any attempt time stay.
    */
   int purgeBefore(Instant cutoff) throws SQLException {
+    return purge("journal", cutoff);
+  }
+
+  /**
+   * As {@link #purgeBefore}, in the DEFAULT partition only (PostgreSQL): the rows of days without a
+   * partition of their own, which retention cannot drop whole.
+   */
+  int purgeDefaultBefore(Instant cutoff) throws SQLException {
+    return purge("journal_default", cutoff);
+  }
+
+  private int purge(String table, Instant cutoff) throws SQLException {
     long millis = cutoff.toEpochMilli();
     return Sql.deleteInChunks(
         db,
-        PURGE,
+        PURGE.formatted(table),
         PURGE_CHUNK,
         s -> {
           s.setLong(1, millis);

@@ -28,21 +28,39 @@ final class RoutingRepository {
   /** Rows deleted per transaction by a purge, so that it never holds the writer for long. */
   static final int PURGE_CHUNK = 5_000;
 
-  private static final String UPSERT =
-      "INSERT INTO routings (event_id, bus, routed_at, deliveries) VALUES (?, ?, ?, ?)"
-          + " ON CONFLICT (event_id) DO UPDATE SET bus = excluded.bus,"
+  private static final String UPDATES =
+      " DO UPDATE SET bus = excluded.bus,"
           + " routed_at = excluded.routed_at, deliveries = excluded.deliveries";
   private static final String PURGE =
-      "DELETE FROM routings WHERE event_id IN"
-          + " (SELECT event_id FROM routings WHERE routed_at < ? LIMIT ?)";
+      "DELETE FROM %1$s WHERE event_id IN"
+          + " (SELECT event_id FROM %1$s WHERE routed_at < ? LIMIT ?)";
+  private static final String SELECT = "SELECT event_id, bus, routed_at, deliveries FROM routings";
 
   private final Database db;
+
+  /**
+   * True on PostgreSQL, where the table is partitioned by the ingestion day of the event (V7): the
+   * day is written with each routing, conflicts are on (event id, day), and a read by event id
+   * looks in its day's partition only.
+   */
+  private final boolean partitioned;
+
+  private final String upsertSql;
 
   /** A routing as it is written. */
   private record Row(String eventId, String bus, long routedAt, String deliveries) {}
 
   RoutingRepository(Database db) {
     this.db = db;
+    this.partitioned = db.kind().equals("postgresql");
+    this.upsertSql =
+        partitioned
+            ? "INSERT INTO routings (event_id, bus, routed_at, deliveries, ingest_day)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id, ingest_day)"
+                + UPDATES
+            : "INSERT INTO routings (event_id, bus, routed_at, deliveries) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (event_id)"
+                + UPDATES;
   }
 
   /**
@@ -58,12 +76,15 @@ final class RoutingRepository {
     }
     db.write(
         c -> {
-          try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+          try (PreparedStatement upsert = c.prepareStatement(upsertSql)) {
             for (Row row : rows.values()) {
               upsert.setString(1, row.eventId());
               upsert.setString(2, row.bus());
               upsert.setLong(3, row.routedAt());
               upsert.setString(4, row.deliveries());
+              if (partitioned) {
+                upsert.setObject(5, IngestDays.of(row.eventId()));
+              }
               upsert.addBatch();
             }
             upsert.executeBatch();
@@ -73,21 +94,39 @@ final class RoutingRepository {
   }
 
   Optional<Routing> byEventId(String eventId) throws SQLException {
+    String sql = SELECT + " WHERE event_id = ?" + (partitioned ? " AND ingest_day = ?" : "");
     return db.read(
         c ->
             Sql.first(
                 c,
-                "SELECT event_id, bus, routed_at, deliveries FROM routings WHERE event_id = ?",
-                s -> s.setString(1, eventId),
+                sql,
+                s -> {
+                  s.setString(1, eventId);
+                  if (partitioned) {
+                    s.setObject(2, IngestDays.of(eventId));
+                  }
+                },
                 RoutingRepository::toRouting));
   }
 
   /** Deletes routings routed before {@code cutoff}, in chunks of {@link #PURGE_CHUNK} rows. */
   int purgeBefore(Instant cutoff) throws SQLException {
+    return purge("routings", cutoff);
+  }
+
+  /**
+   * As {@link #purgeBefore}, in the DEFAULT partition only (PostgreSQL): the routings of days
+   * without a partition of their own, which retention cannot drop whole.
+   */
+  int purgeDefaultBefore(Instant cutoff) throws SQLException {
+    return purge("routings_default", cutoff);
+  }
+
+  private int purge(String table, Instant cutoff) throws SQLException {
     long millis = cutoff.toEpochMilli();
     return Sql.deleteInChunks(
         db,
-        PURGE,
+        PURGE.formatted(table),
         PURGE_CHUNK,
         s -> {
           s.setLong(1, millis);

@@ -31,6 +31,8 @@ public final class StoreFactory {
             .<Database>map(PostgresDatabase::open)
             .orElseGet(() -> SqliteDatabase.open(config.sqliteFile()));
     log.info("state store opened: {} {}", db.kind(), config);
-    return new JdbcStateStore(db, clock, config.secrets());
+    JdbcStateStore store = new JdbcStateStore(db, clock, config.secrets());
+    store.createJournalPartitions(clock.instant());
+    return store;
   }
 }
