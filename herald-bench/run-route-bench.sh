@@ -10,7 +10,7 @@
 #                neighbours = the same with a failing and a slow target beside them; log = 3 log
 #                targets (lines formatted, not written): deliveries/s. Herald's CPU time per mode.
 # Knobs: SCENARIOS="route propagation delivery" DELIVERY_EVENTS=60000 EVENTS=1000000 LAT_SECONDS=30 CHANGES=100
-#        DELIVERY_MODES="webhook neighbours log"
+#        DELIVERY_MODES="webhook neighbours log" LAT_RATE=5000 (events/s of the delivery latency phase)
 #        PG_URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +23,7 @@ LAT_SECONDS=${LAT_SECONDS:-30}
 CHANGES=${CHANGES:-100}
 DELIVERY_EVENTS=${DELIVERY_EVENTS:-60000}
 DELIVERY_MODES=${DELIVERY_MODES:-webhook neighbours log}
+LAT_RATE=${LAT_RATE:-5000}
 PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 BENCH="$JAVA_HOME/bin/java -Xmx512m -cp $root/herald-bench/target/herald-bench.jar"
 [ -f herald-cli/target/herald.jar ] && [ -f herald-bench/target/herald-bench.jar ] \
@@ -62,7 +63,7 @@ for scenario in $SCENARIOS; do
         ticks() { awk '{print $14 + $15}' "/proc/$herald_pid/stat"; }
         before=$(ticks)
         echo "== delivery, mode $mode"
-        $BENCH dev.herald.bench.route.DeliveryBench "$URL" "$DELIVERY_EVENTS" "$LAT_SECONDS" "$mode"
+        $BENCH dev.herald.bench.route.DeliveryBench "$URL" "$DELIVERY_EVENTS" "$LAT_SECONDS" "$mode" "$LAT_RATE"
         echo "Herald CPU during the run: $(( ($(ticks) - before) * 1000 / $(getconf CLK_TCK) )) ms" \
           "(ingest, routing and delivery of the warm-up and measured events, and the latency phase)"
         echo "Herald peak RSS: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$herald_pid/status)"

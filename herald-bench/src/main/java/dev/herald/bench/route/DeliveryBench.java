@@ -20,16 +20,16 @@ import org.HdrHistogram.Histogram;
  * Delivery benchmark against a running Herald, in one of three modes:
  *
  * <pre>
- * java -cp herald-bench.jar dev.herald.bench.route.DeliveryBench URL [EVENTS] [LAT_SECONDS] [MODE]
+ * java -cp herald-bench.jar dev.herald.bench.route.DeliveryBench URL [EVENTS] [LAT_SECONDS] [MODE] [RATE]
  * </pre>
  *
  * <ul>
  *   <li>{@code webhook} (default): 3 webhook targets on one local receiver (in this JVM), a rule
  *       sending every event to all three. Throughput: after a warm-up (a quarter of EVENTS, at
  *       least 10,000, delivered), publishes EVENTS events (batches of 100) and measures
- *       deliveries/s at the receiver until all 3 × EVENTS arrived (or 5 minutes). Latency: 5,000
- *       events/s in batches of 10 for LAT_SECONDS; per delivery, receive time minus the ingestion
- *       time encoded in its event id: p50/p99 from ingestion to the receiver.
+ *       deliveries/s at the receiver until all 3 × EVENTS arrived (or 5 minutes). Latency: RATE
+ *       events/s (default 5,000) in batches of 10 for LAT_SECONDS; per delivery, receive time minus
+ *       the ingestion time encoded in its event id: p50/p99 from ingestion to the receiver.
  *   <li>{@code neighbours}: the same 3 healthy targets plus, on the same rule, one target whose
  *       receiver always answers 503 and one that answers after 5 s; only the healthy deliveries are
  *       measured, to compare with {@code webhook}.
@@ -49,6 +49,7 @@ public final class DeliveryBench {
     long events = args.length > 1 ? Long.parseLong(args[1]) : 60_000;
     int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     String mode = args.length > 3 ? args[3] : "webhook";
+    int rate = args.length > 4 ? Integer.parseInt(args[4]) : 5_000;
     AtomicLong received = new AtomicLong();
     AtomicBoolean measuring = new AtomicBoolean();
     Histogram latency = new ConcurrentHistogram(60_000, 3);
@@ -73,7 +74,7 @@ public final class DeliveryBench {
           "{\"pattern\":{\"source\":[\"" + RouteBench.SOURCE + "\"]},\"targets\":[" + rule + "]}");
       throughput(url, events, mode.equals("log") ? () -> deliveredSoFar(url) : received::get);
       if (!mode.equals("log")) {
-        latency(url, latencySeconds, latency, measuring, mode);
+        latency(url, latencySeconds, rate, latency, measuring, mode);
       }
     } finally {
       receiver.stop(0);
@@ -181,19 +182,20 @@ public final class DeliveryBench {
   }
 
   private static void latency(
-      String url, int seconds, Histogram latency, AtomicBoolean measuring, String mode)
+      String url, int seconds, int rate, Histogram latency, AtomicBoolean measuring, String mode)
       throws Exception {
     String body = RouteBench.Publisher.batch(10);
-    long period = 1_000_000_000L / 500;
+    long requestsPerSecond = rate / 10; // batches of 10
+    long period = 1_000_000_000L / requestsPerSecond;
     int warmup = 5;
     long start = System.nanoTime();
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (long i = 0; i < (long) (seconds + warmup) * 500; i++) {
+      for (long i = 0; i < (seconds + warmup) * requestsPerSecond; i++) {
         long wait = start + i * period - System.nanoTime();
         if (wait > 0) {
           Thread.sleep(Duration.ofNanos(wait));
         }
-        if (i == (long) warmup * 500) {
+        if (i == warmup * requestsPerSecond) {
           measuring.set(true);
         }
         executor.submit(() -> RouteBench.Publisher.post(url, body));
@@ -202,8 +204,9 @@ public final class DeliveryBench {
     Thread.sleep(3000);
     System.out.printf(
         Locale.ROOT,
-        "ingest -> receiver at 5000 events/s x 3 webhook targets%s: %d deliveries, p50 %d ms,"
+        "ingest -> receiver at %d events/s x 3 webhook targets%s: %d deliveries, p50 %d ms,"
             + " p90 %d ms, p99 %d ms, max %d ms%n",
+        rate,
         mode.equals("neighbours") ? " (with a failing and a slow neighbour)" : "",
         latency.getTotalCount(),
         latency.getValueAtPercentile(50),

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * one record per (event, rule, target) to {@code herald.target.<target>} with the event's Kafka
  * key. A batch's offsets are committed only after every record of it is acknowledged and its
  * journey recorded, so a crash routes the uncommitted events again, with the same delivery keys.
+ * The commit is asynchronous (the next poll does not wait for it), and synchronous when partitions
+ * are revoked and on close, so that a new owner routes again only what a crash left uncommitted.
  *
  * <p>Threads: one platform thread runs {@link #runOnce} in a loop and owns the consumer; the
  * producer is shared and thread-safe; {@link #close} may be called from any thread.
@@ -64,6 +68,7 @@ public final class Router implements AutoCloseable {
   private final Counter unmatched;
   private final Counter deliveries;
   private final Counter failures;
+  private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(); // router thread
   private volatile boolean running = true;
   private Thread thread;
 
@@ -110,7 +115,18 @@ public final class Router implements AutoCloseable {
   }
 
   void start() {
-    consumer.subscribe(List.of(Topics.busTopic(bus)));
+    consumer.subscribe(
+        List.of(Topics.busTopic(bus)),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitRouted(); // so that the next owner does not route them again
+            partitions.forEach(committed::remove);
+          }
+
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+        });
     thread = Thread.ofPlatform().name("herald-router-" + bus).daemon().start(this::loop);
   }
 
@@ -130,7 +146,20 @@ public final class Router implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("router of bus {} stopped: {}", bus, e.toString(), e);
     } finally {
+      commitRouted();
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Commits, synchronously, the offsets of everything routed so far (on revocation and close). */
+  private void commitRouted() {
+    if (committed.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(new HashMap<>(committed));
+    } catch (RuntimeException e) {
+      LOG.warn("router of bus {} could not commit its offsets: {}", bus, e.toString());
     }
   }
 
@@ -164,7 +193,8 @@ public final class Router implements AutoCloseable {
     if (!journey.isEmpty()) {
       sink.record(journey);
     }
-    consumer.commitSync(offsets);
+    consumer.commitAsync(offsets, null); // ordered; a failed one is covered by the next
+    committed.putAll(offsets);
   }
 
   private void routeOne(
