@@ -260,6 +260,9 @@ class AdminApiTest {
             "{'type':'chat','chat':{'url':'http://127.0.0.1:9/T0/B0/s3cr3t','text':'hi'}}");
     assertThat(stored.status()).as(stored.body().toString()).isEqualTo(200);
     assertThat(stored.body().toString()).doesNotContain("s3cr3t");
+    assertThat(stored.body().at("/rateLimit/perSecond").asDouble())
+        .as("chat services take about one message a second")
+        .isEqualTo(1.0);
     var again = put(herald, t, get(herald, t).body().toString(), "If-Match", "1");
     assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
   }

@@ -11,12 +11,15 @@ import java.util.Optional;
  *
  * <p>Defaults: enabled; {@code timeoutMs} 5,000; {@code retry.maxAttempts} 8 (the first attempt
  * included), {@code retry.maxEventAgeSeconds} 86,400, backoff from 1,000 ms doubling up to one
- * hour; {@code concurrency.max} 64; no rate limit; circuit on, opening at 90% failures over at
- * least 20 attempts for 30 s; not ordered.
+ * hour; {@code concurrency.max} 64; no rate limit (1 per second for {@code chat}); circuit on,
+ * opening at 90% failures over at least 20 attempts for 30 s; not ordered.
  */
 public final class TargetSpecs {
   public static final int MAX_TIMEOUT_MS = 15 * 60 * 1000;
   public static final long MAX_EVENT_AGE_SECONDS = 14L * 24 * 3600;
+
+  /** Chat services accept about one message per second per channel (Slack's published limit). */
+  public static final double CHAT_RATE = 1.0;
 
   private TargetSpecs() {}
 
@@ -51,7 +54,9 @@ public final class TargetSpecs {
             .map(c -> read(c, b -> (int) b.number("max", 64, 1, 1024)))
             .orElse(64);
     Optional<Double> rate =
-        body.object("rateLimit").map(r -> read(r, b -> b.decimal("perSecond", 0, 0.001, 100_000)));
+        body.object("rateLimit")
+            .map(r -> read(r, b -> b.decimal("perSecond", 0, 0.001, 100_000)))
+            .or(() -> type.equals("chat") ? Optional.of(CHAT_RATE) : Optional.empty());
     TargetSpec.CircuitPolicy circuit = circuit(body.object("circuit"));
     boolean ordered = body.bool("ordered", false);
     // echoed back from a GET: allowed and ignored (If-Match carries the version; state is live)
