@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.client.HeraldClient;
 import dev.herald.client.HeraldClientException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +39,7 @@ final class AnalyticsCommand implements Runnable {
         "Counts are kept per minute of the events' time; a minute counts when its start is in"
             + " [from, to)."
       })
-  static final class CountsCommand implements Callable<Integer> {
+  static final class CountsCommand extends HeraldCall {
     /** The API's parameter names and the options that set them, for error messages. */
     private static final Map<String, String> OPTIONS =
         Map.of(
@@ -51,12 +49,6 @@ final class AnalyticsCommand implements Runnable {
             "from", "--from",
             "to", "--to",
             "top", "--top");
-
-    @Option(
-        names = "--url",
-        defaultValue = "${env:HERALD_URL:-http://127.0.0.1:8080}",
-        description = "Herald's HTTP address (HERALD_URL). Default: ${DEFAULT-VALUE}")
-    URI url;
 
     @Option(names = "--bus", description = "Count the events of this bus only (default: all)")
     String bus;
@@ -92,25 +84,21 @@ final class AnalyticsCommand implements Runnable {
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
-      JsonNode answer;
-      try {
-        answer = HeraldClient.create(url).analyticsCounts(parameters());
-      } catch (HeraldClientException e) {
-        String option = e.field() == null ? null : OPTIONS.get(e.field());
-        System.err.println(
-            "herald: "
-                + (e.status() == 0
-                    ? e.getMessage()
-                    : option != null ? option + ": " + e.getMessage() : e.toString()));
-        return 1;
-      }
+    int run() throws Exception {
+      JsonNode answer = HeraldClient.create(url).analyticsCounts(parameters());
       if (json) {
         System.out.println(MAPPER.writeValueAsString(answer));
       } else {
         print(answer);
       }
       return 0;
+    }
+
+    /** An answered error names the option rather than the API's parameter. */
+    @Override
+    String describe(HeraldClientException e) {
+      String option = e.field() == null ? null : OPTIONS.get(e.field());
+      return e.status() != 0 && option != null ? option + ": " + e.getMessage() : super.describe(e);
     }
 
     private Map<String, String> parameters() {

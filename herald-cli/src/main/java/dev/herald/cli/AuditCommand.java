@@ -5,20 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.client.AuditPage;
 import dev.herald.client.AuditQuery;
 import dev.herald.client.HeraldClient;
-import dev.herald.client.HeraldClientException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,27 +38,6 @@ final class AuditCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  /** What both subcommands share: {@code --url}, errors as {@code herald: ...} and exit 1. */
-  abstract static class HeraldCall implements Callable<Integer> {
-    @Option(
-        names = "--url",
-        defaultValue = "${env:HERALD_URL:-http://127.0.0.1:8080}",
-        description = "Herald's HTTP address (HERALD_URL). Default: ${DEFAULT-VALUE}")
-    URI url;
-
-    @Override
-    public final Integer call() throws Exception {
-      try {
-        return run();
-      } catch (HeraldClientException e) {
-        System.err.println("herald: " + (e.status() == 0 ? e.getMessage() : e.toString()));
-        return 1;
-      }
-    }
-
-    abstract int run() throws Exception;
   }
 
   @Command(

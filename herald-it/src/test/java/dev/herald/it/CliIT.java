@@ -2,10 +2,13 @@ package dev.herald.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +17,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteConfig;
 
-/** The herald command as a user runs it, against a running Herald. */
+/**
+ * The herald command as a user runs it, against one running Herald: publish, events, dlq, targets,
+ * audit and analytics.
+ */
 class CliIT {
   private static Path dir;
   private static HeraldProcess herald;
@@ -212,5 +219,159 @@ class CliIT {
     }
     assertThat(sequence)
         .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+  }
+
+  // --- audit ---
+
+  private static List<JsonNode> lines(String text) throws Exception {
+    List<JsonNode> entries = new ArrayList<>();
+    for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
+      entries.add(HeraldProcess.JSON.readTree(line));
+    }
+    return entries;
+  }
+
+  @Test
+  void verifyPassesExportWritesJsonLinesAndVerifyFailsOnAnEditedEntry() throws Exception {
+    assertThat(herald.put("/v1/targets/ledger", "{\"type\":\"audit\"}").statusCode())
+        .isEqualTo(200);
+    assertThat(
+            herald
+                .put(
+                    "/v1/buses/default/rules/ledger",
+                    "{\"pattern\":{\"source\":[\"shop.orders\"]},\"targets\":[{\"target\":\"ledger\"}]}")
+                .statusCode())
+        .isEqualTo(200);
+    for (int i = 0; i < 4; i++) {
+      herald.post(
+          "/v1/events",
+          "{\"entries\":[{\"source\":\"shop.orders\",\"detailType\":\"OrderPlaced\",\"detail\":{\"n\":"
+              + i
+              + "}}]}");
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (HeraldProcess.json(herald.get("/v1/audit")).get("entries").size() < 4
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+
+    Run valid = herald("audit", "verify", "--url", herald.url());
+    assertThat(valid.exit()).as(valid.err()).isZero();
+    assertThat(valid.out()).matches("valid: 4 entries, head [0-9a-f]{64}");
+
+    Path file = dir.resolve("audit.jsonl");
+    Run export = herald("audit", "export", "--url", herald.url(), "--output", file.toString());
+    assertThat(export.exit()).as(export.err()).isZero();
+    assertThat(export.err()).contains("exported 4 audit entries");
+    List<JsonNode> exported = lines(Files.readString(file));
+    assertThat(exported).extracting(e -> e.get("seq").asLong()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(exported.get(1).get("prevHash")).isEqualTo(exported.get(0).get("hash"));
+    assertThat(valid.out()).endsWith(exported.getLast().get("hash").asText());
+
+    String from = exported.get(2).get("recordedAt").asText();
+    Run since = herald("audit", "export", "--url", herald.url(), "--from", from);
+    assertThat(since.exit()).as(since.err()).isZero();
+    assertThat(lines(since.out()))
+        .extracting(e -> e.get("seq").asLong())
+        .containsExactlyElementsOf(
+            exported.stream()
+                .filter(e -> e.get("recordedAt").asText().compareTo(from) >= 0)
+                .map(e -> e.get("seq").asLong())
+                .toList());
+
+    Run bad = herald("audit", "export", "--url", herald.url(), "--from", "yesterday");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("InvalidField", "(field from)");
+
+    try (Connection db = sqlite();
+        Statement s = db.createStatement()) {
+      s.execute("DROP TRIGGER audit_log_no_update");
+      s.executeUpdate(
+          "UPDATE audit_log SET envelope = replace(envelope, 'OrderPlaced', 'OrderVoided')"
+              + " WHERE seq = 2");
+    }
+    Run broken = herald("audit", "verify", "--url", herald.url());
+    assertThat(broken.exit()).isEqualTo(3);
+    assertThat(broken.out())
+        .startsWith("BROKEN at seq 2: event hash mismatch (1 entries verified before it)")
+        .contains("OrderVoided");
+  }
+
+  private static Connection sqlite() throws Exception {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(10_000);
+    return config.createConnection("jdbc:sqlite:" + dir.resolve("data").resolve("herald.db"));
+  }
+
+  // --- analytics ---
+
+  private static final String RANGE_FROM = "2026-11-26T10:00:00Z";
+  private static final String RANGE_TO = "2026-11-26T11:00:00Z";
+
+  private static long total(String json) throws Exception {
+    long total = 0;
+    for (JsonNode series : HeraldProcess.JSON.readTree(json).get("series")) {
+      total += series.get("total").asLong();
+    }
+    return total;
+  }
+
+  @Test
+  void eventsRoutedToAnAnalyticsTargetAreCountedAndPrinted() throws Exception {
+    assertThat(herald.put("/v1/targets/stats", "{\"type\":\"analytics\"}").statusCode())
+        .isEqualTo(200);
+    assertThat(
+            herald
+                .put(
+                    "/v1/buses/default/rules/stats",
+                    "{\"pattern\":{\"source\":[\"cli.analytics\"]},\"targets\":[{\"target\":\"stats\"}]}")
+                .statusCode())
+        .isEqualTo(200);
+    String entry =
+        "{\"source\":\"cli.analytics\",\"detailType\":\"%s\",\"time\":\"2026-11-26T10:00:05Z\",\"detail\":{}}";
+    herald.post(
+        "/v1/events",
+        "{\"entries\":["
+            + String.join(
+                ",",
+                entry.formatted("OrderPlaced"),
+                entry.formatted("OrderPlaced"),
+                entry.formatted("OrderPlaced"),
+                entry.formatted("OrderShipped"))
+            + "]}");
+
+    Run json = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      json = counts("--json");
+      if (json.exit() == 0 && total(json.out()) == 4) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertThat(json.exit()).as(json.err()).isZero();
+    assertThat(total(json.out())).isEqualTo(4);
+
+    Run table = counts();
+    assertThat(table.exit()).as(table.err()).isZero();
+    assertThat(table.out().lines())
+        .contains(
+            "TIME                  OrderPlaced  OrderShipped",
+            "2026-11-26T10:00:00Z            3             1");
+    assertThat(dir.resolve("data").resolve("analytics.duckdb")).isRegularFile();
+
+    Run bad = counts("--interval", "5m");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("--interval", "1m, 1h or 1d");
+  }
+
+  private static Run counts(String... more) throws Exception {
+    String[] args = {
+      "analytics", "counts", "--url", herald.url(), "--from", RANGE_FROM, "--to", RANGE_TO
+    };
+    String[] all = new String[args.length + more.length];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return herald(all);
   }
 }

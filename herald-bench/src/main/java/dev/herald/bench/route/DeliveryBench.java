@@ -134,6 +134,14 @@ public final class DeliveryBench {
     return receiver;
   }
 
+  private static final Pattern CPU = Pattern.compile("(?m)^process_cpu_time_ns_total ([0-9.E+]+)$");
+
+  /** Herald's process CPU time so far, from its metrics. */
+  private static double cpuNanos(String url) throws Exception {
+    Matcher m = CPU.matcher(RouteBench.get(url + "/metrics"));
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
   /** Deliveries to deliver-t1..3 so far, from Herald's metrics. */
   private static long deliveredSoFar(String url) {
     try {
@@ -157,6 +165,7 @@ public final class DeliveryBench {
       Thread.sleep(50);
     }
     LongSupplier measured = () -> received.getAsLong() - warmed;
+    double cpuBefore = cpuNanos(url);
     long start = System.nanoTime();
     RouteBench.Publisher.publish(url, events, 100, 8);
     double ingestSeconds = (System.nanoTime() - start) / 1e9;
@@ -167,10 +176,12 @@ public final class DeliveryBench {
       Thread.sleep(50);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuPerDelivery = (cpuNanos(url) - cpuBefore) / 1e3 / Math.max(1, done);
     System.out.printf(
         Locale.ROOT,
         "after a warm-up of %d events: published %d events in %.1f s; %d of %d deliveries in"
-            + " %.1f s: %.0f deliveries/s (%.0f per target)%n",
+            + " %.1f s: %.0f deliveries/s (%.0f per target); Herald CPU %.0f µs per delivery"
+            + " (ingest and routing included)%n",
         warmup,
         events,
         ingestSeconds,
@@ -178,7 +189,8 @@ public final class DeliveryBench {
         target,
         seconds,
         done / seconds,
-        done / seconds / 3);
+        done / seconds / 3,
+        cpuPerDelivery);
   }
 
   private static void latency(
