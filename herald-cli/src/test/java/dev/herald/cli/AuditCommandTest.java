@@ -2,44 +2,22 @@ package dev.herald.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * {@code herald audit}: what needs no server, and an unreachable one (AuditCliIT runs the rest).
- */
+/** {@code herald audit}: what needs no server, and an unreachable one (CliIT runs the rest). */
 class AuditCommandTest {
-  private static final String CLOSED = "http://127.0.0.1:9";
+  private static final String CLOSED = CliRun.CLOSED;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-    try {
-      int exit = Main.run(args);
-      return new Run(
-          exit,
-          outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void helpListsVerifyAndExport() {
-    Run run = run("audit", "--help");
+    CliRun run = run("audit", "--help");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("verify", "export");
     assertThat(run("audit", "export", "--help").out()).contains("--from", "--to", "--output");
@@ -54,7 +32,7 @@ class AuditCommandTest {
           {"audit", "export", "--url", CLOSED},
           {"audit", "export", "--url", CLOSED, "--output", file.toString()}
         }) {
-      Run run = run(args);
+      CliRun run = run(args);
       assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(1);
       assertThat(run.err())
           .as(String.join(" ", args))
@@ -68,7 +46,7 @@ class AuditCommandTest {
 
   @Test
   void aBadTimeoutIsAUsageError() {
-    Run run = run("audit", "verify", "--timeout", "soon", "--url", CLOSED);
+    CliRun run = run("audit", "verify", "--timeout", "soon", "--url", CLOSED);
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--timeout");
   }
