@@ -8,7 +8,9 @@
 #   delivery     per mode of DELIVERY_MODES (DeliveryBench): webhook = 3 webhook targets on a local
 #                receiver: deliveries/s, and ingestion -> receiver p50/p99 at 5,000 events/s;
 #                neighbours = the same with a failing and a slow target beside them; log = 3 log
-#                targets (lines formatted, not written): deliveries/s. Herald's CPU time per mode.
+#                targets (lines formatted, not written): deliveries/s; analytics = 3 analytics
+#                targets (rows committed to the DuckDB analytics store): deliveries/s. Herald's CPU
+#                time per mode.
 # Knobs: SCENARIOS="route propagation delivery" DELIVERY_EVENTS=60000 EVENTS=1000000 LAT_SECONDS=30 CHANGES=100
 #        DELIVERY_MODES="webhook neighbours log" LAT_RATE=5000 (events/s of the delivery latency phase)
 #        PG_URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres

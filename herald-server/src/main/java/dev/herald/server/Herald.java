@@ -15,6 +15,7 @@ import dev.herald.engine.delivery.TargetRuntime;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
+import dev.herald.server.analytics.AnalyticsMetrics;
 import dev.herald.server.analytics.AnalyticsSettings;
 import dev.herald.server.analytics.StoreAnalyticsSink;
 import dev.herald.server.audit.AuditVerifier;
@@ -151,6 +152,7 @@ public final class Herald implements AutoCloseable {
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(metrics);
+    AnalyticsMetrics.bind(analytics, metrics);
     EventAppender appender =
         open(new EventAppender(engine.bootstrapServers(), engine.maxMessageBytes()));
     open(new KafkaClientMetrics(appender.producer())).bindTo(metrics);

@@ -180,9 +180,13 @@ class AnalyticsTest {
             TargetSpecs.parse("dup-" + id, Json.MAPPER.readTree("{\"type\":\"analytics\"}")),
             context)) {
       Delivery once = delivery("key-" + id, eventId, envelope);
+      double stored = rows("stored");
+      double duplicates = rows("duplicate");
 
       assertThat(target.deliver(once)).isEqualTo(new Outcome.Delivered());
+      assertThat(rows("stored")).isGreaterThanOrEqualTo(stored + 1);
       assertThat(target.deliver(once)).isEqualTo(new Outcome.Delivered());
+      assertThat(rows("duplicate")).isGreaterThanOrEqualTo(duplicates + 1);
       assertThat(series(counts(range("source")))).containsExactly(id + ".dup=1 " + base + ":1");
 
       // another delivery of the same event (another rule, a replay) has another key: it counts
@@ -190,6 +194,17 @@ class AnalyticsTest {
           .isEqualTo(new Outcome.Delivered());
       assertThat(series(counts(range("source")))).containsExactly(id + ".dup=2 " + base + ":2");
     }
+  }
+
+  /** {@code herald_analytics_rows_total} of one result, from the metrics. */
+  private double rows(String result) {
+    String prefix = "herald_analytics_rows_total{result=\"" + result + "\"} ";
+    return new String(get(herald, "/metrics").raw().body(), UTF_8)
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length())))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + "in /metrics"));
   }
 
   private static Delivery delivery(String key, String eventId, String envelope) {

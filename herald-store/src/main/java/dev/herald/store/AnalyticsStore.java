@@ -13,11 +13,12 @@ import java.util.concurrent.CompletableFuture;
  * envelope) and per-minute counts by (bus, source, detail type), in a DuckDB file (embedded mode)
  * or in the state store's PostgreSQL database (cluster mode, tables {@code analytics_*}).
  *
- * <p><b>Exactly once.</b> The store keeps a primary-key table of delivery keys and commits each
- * row's key with the row and its count, in one transaction. A row whose key is already stored is
- * skipped and not counted again: a delivery retried after a timeout, or delivered again after a
- * crash, counts once. The key decides: a replay, which Herald gives new delivery keys, counts
- * again.
+ * <p><b>Exactly once.</b> The store keeps a table of delivery keys and commits each row's key with
+ * the row and its count, in one transaction (PostgreSQL's key table has a primary key; DuckDB's has
+ * none, as DuckDB keeps indexes whole in memory: its only writer looks keys up by ingestion time).
+ * A row whose key is already stored is skipped and not counted again: a delivery retried after a
+ * timeout, or delivered again after a crash, counts once. The key decides: a replay, which Herald
+ * gives new delivery keys, counts again.
  *
  * <p><b>Opening.</b> {@link #open} returns at once; the database opens on the first {@link
  * #prepare}, append or query (DuckDB's native library takes about half a second to load). If it
@@ -70,6 +71,9 @@ public interface AnalyticsStore extends AutoCloseable {
    * series, highest total first (ties by key).
    */
   List<CountSeries> counts(CountQuery query);
+
+  /** What the appender has done so far; never opens the store ({@link AnalyticsStats#NONE}). */
+  AnalyticsStats stats();
 
   /**
    * Commits the rows already queued, then closes the database. Calls made after close starts throw

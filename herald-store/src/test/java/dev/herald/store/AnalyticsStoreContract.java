@@ -183,6 +183,28 @@ abstract class AnalyticsStoreContract {
   }
 
   @Test
+  void aKeyOfAnOldEventRedeliveredAmongFreshRowsCountsOnce() {
+    Instant hourAgo = T0.minus(Duration.ofHours(1));
+    AnalyticsRow old = row("old", "OrderPlaced", hourAgo);
+    for (int i = 0; i < 200; i++) { // fill row groups between the old row and the fresh ones
+      append(row("between-" + i, "Filler", hourAgo.plusSeconds(10 + i)));
+    }
+    assertThat(append(old)).isTrue();
+
+    List<CompletableFuture<Boolean>> futures = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      futures.add(store.submit(row("fresh-" + i, "OrderPlaced", T0.plusMillis(i))));
+      futures.add(store.submit(old));
+    }
+
+    assertThat(futures.stream().map(CompletableFuture::join).filter(b -> b)).hasSize(20);
+    assertThat(store.counts(query(GroupBy.DETAIL_TYPE, Interval.DAY, hourAgo, T0.plusSeconds(60))))
+        .filteredOn(series -> series.key().equals("OrderPlaced"))
+        .extracting(CountSeries::total)
+        .containsExactly(21L);
+  }
+
+  @Test
   void hoursAndDaysAddUpTheirMinutesAlignedToUtc() {
     Instant day = Instant.parse("2026-11-26T00:00:00Z");
     append(row("a", "T", day.plus(Duration.ofMinutes(10))));

@@ -2,10 +2,16 @@ package dev.herald.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.core.analytics.CountQuery;
+import dev.herald.core.analytics.CountSeries;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -44,6 +50,56 @@ class DuckDbAnalyticsStoreTest extends AnalyticsStoreContract {
     append(row("a", "T", T0));
 
     assertThat(file).isRegularFile();
+  }
+
+  @Test
+  void aStoreOfSchemaVersion1KeepsItsKeysThroughTheMigration() throws Exception {
+    store.close();
+    Files.createDirectories(config.duckdbFile().getParent());
+    String v1;
+    try (InputStream in =
+        getClass()
+            .getClassLoader()
+            .getResourceAsStream(
+                "db/analytics/duckdb/V1__delivery_keys_events_minute_counts.sql")) {
+      v1 = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    try (Connection c = rawConnection();
+        Statement s = c.createStatement()) {
+      for (String sql : v1.replaceAll("(?m)^--.*$", "").split(";")) {
+        if (!sql.isBlank()) {
+          s.execute(sql);
+        }
+      }
+      s.execute(
+          "CREATE TABLE analytics_schema_version (version INTEGER PRIMARY KEY, script VARCHAR NOT"
+              + " NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)");
+      s.execute("INSERT INTO analytics_schema_version (version, script) VALUES (1, 'V1')");
+      s.execute(
+          "INSERT INTO analytics_delivery_keys VALUES ('kept', TIMESTAMP '2026-11-26 10:00:00')");
+      s.execute(
+          "INSERT INTO analytics_events VALUES ('kept', 'E', 'default', 's', 'T',"
+              + " TIMESTAMP '2026-11-26 10:00:00', TIMESTAMP '2026-11-26 10:00:00.005',"
+              + " TIMESTAMP '2026-11-26 10:00:00.020', '{}')");
+      s.execute("INSERT INTO analytics_minute_counts VALUES ('default', 's', 'T', 29928120, 1)");
+    }
+
+    store = AnalyticsStore.open(config, CLOCK);
+    AnalyticsRow again =
+        new AnalyticsRow(
+            "kept", "E", "default", "s", "T", T0, T0.plusMillis(5), T0.plusMillis(20), "{}");
+
+    assertThat(append(again)).isFalse();
+    assertThat(append(row("new", "T", T0))).isTrue();
+    assertThat(
+            store.counts(
+                query(
+                    CountQuery.GroupBy.DETAIL_TYPE,
+                    CountQuery.Interval.MINUTE,
+                    T0,
+                    T0.plusSeconds(60))))
+        .extracting(CountSeries::total)
+        .containsExactly(2L);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.herald.bench.analytics;
 
 import dev.herald.core.analytics.CountQuery;
+import dev.herald.core.analytics.CountSeries;
 import dev.herald.core.event.EventId;
 import dev.herald.store.AnalyticsConfig;
 import dev.herald.store.AnalyticsRow;
@@ -39,7 +40,9 @@ import picocli.CommandLine.Option;
  * detail types of skewed popularity, each from one of 5 sources, 90% on bus {@code default} and 10%
  * on {@code orders}, envelopes of about 300 bytes, a random 128-bit delivery key each. Queries:
  * {@code --queries} of 1 hour at 1m and as many of 1 day at 1h, at random places in the data, by
- * detail type and by source in turn, top 10, after 5 of each as warm-up.
+ * detail type and by source in turn, top 10, after 5 of each as warm-up. Every {@value
+ * #REDELIVERY_EVERY}th event is followed by a redelivery of one of the last {@value
+ * #REDELIVERY_WINDOW} (as after a timeout); the run fails unless each event counts exactly once.
  */
 @Command(
     name = "analytics-bench",
@@ -49,6 +52,11 @@ public final class AnalyticsBench implements Callable<Integer> {
   static final Instant END = Instant.parse("2026-11-26T00:00:00Z");
   static final int DETAIL_TYPES = 20;
   static final int SOURCES = 5;
+
+  /** Every this many events, one of the last {@link #REDELIVERY_WINDOW} is delivered again. */
+  static final int REDELIVERY_EVERY = 100;
+
+  static final int REDELIVERY_WINDOW = 10_000;
 
   @Option(
       names = "--events",
@@ -133,18 +141,23 @@ public final class AnalyticsBench implements Callable<Integer> {
     Instant start = END.minus(Duration.ofDays(days));
     long spanMillis = Duration.ofDays(days).toMillis();
     AtomicLong failed = new AtomicLong();
+    AtomicLong counted = new AtomicLong();
+    AnalyticsRow[] recent = new AnalyticsRow[REDELIVERY_WINDOW];
     CompletableFuture<Boolean> last = CompletableFuture.completedFuture(true);
     long began = System.nanoTime();
     long lap = began;
     for (long i = 0; i < events; i++) {
       Instant time = start.plusMillis(spanMillis * i / events);
-      last = store.submit(row(random, i, time));
-      last.whenComplete(
-          (ok, error) -> {
-            if (error != null) {
-              failed.incrementAndGet();
-            }
-          });
+      AnalyticsRow row = row(random, i, time);
+      recent[(int) (i % REDELIVERY_WINDOW)] = row;
+      last = tally(store.submit(row), failed, counted);
+      if (i % REDELIVERY_EVERY == REDELIVERY_EVERY - 1) { // an earlier delivery, again
+        last =
+            tally(
+                store.submit(recent[random.nextInt((int) Math.min(i + 1, REDELIVERY_WINDOW))]),
+                failed,
+                counted);
+      }
       if ((i + 1) % Math.max(1, events / 10) == 0) {
         long now = System.nanoTime();
         System.out.printf(
@@ -161,7 +174,45 @@ public final class AnalyticsBench implements Callable<Integer> {
     if (failed.get() > 0) {
       throw new IllegalStateException(failed.get() + " events failed to commit");
     }
+    long redelivered = events / REDELIVERY_EVERY;
+    long total =
+        store
+            .counts(
+                new CountQuery(
+                    Optional.empty(),
+                    CountQuery.GroupBy.DETAIL_TYPE,
+                    CountQuery.Interval.DAY,
+                    END.minus(Duration.ofDays(days + 1L)),
+                    END.plus(Duration.ofDays(1)),
+                    DETAIL_TYPES))
+            .stream()
+            .mapToLong(CountSeries::total)
+            .sum();
+    System.out.printf(
+        Locale.ROOT,
+        "exactly once: %,d events and %,d redeliveries submitted, %,d counted as new, %,d in the"
+            + " counts%n",
+        events,
+        redelivered,
+        counted.get(),
+        total);
+    if (counted.get() != events || total != events) {
+      throw new IllegalStateException("the store counted redeliveries or lost events");
+    }
     return nanos;
+  }
+
+  private static CompletableFuture<Boolean> tally(
+      CompletableFuture<Boolean> future, AtomicLong failed, AtomicLong counted) {
+    future.whenComplete(
+        (isNew, error) -> {
+          if (error != null) {
+            failed.incrementAndGet();
+          } else if (isNew) {
+            counted.incrementAndGet();
+          }
+        });
+    return future;
   }
 
   static AnalyticsRow row(SplittableRandom random, long i, Instant time) {

@@ -17,7 +17,7 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Delivery benchmark against a running Herald, in one of three modes:
+ * Delivery benchmark against a running Herald, in one of four modes:
  *
  * <pre>
  * java -cp herald-bench.jar dev.herald.bench.route.DeliveryBench URL [EVENTS] [LAT_SECONDS] [MODE] [RATE]
@@ -35,6 +35,8 @@ import org.HdrHistogram.Histogram;
  *       measured, to compare with {@code webhook}.
  *   <li>{@code log}: 3 {@code log} targets (run Herald with HERALD_TARGET_LOG_LEVEL=OFF, so the
  *       lines are formatted but not written); deliveries are counted from Herald's metrics.
+ *   <li>{@code analytics}: 3 {@code analytics} targets, so every event is 3 rows (3 delivery keys)
+ *       committed to the analytics store; counted from Herald's metrics, like {@code log}.
  * </ul>
  */
 public final class DeliveryBench {
@@ -72,8 +74,9 @@ public final class DeliveryBench {
       RouteBench.put(
           url + "/v1/buses/default/rules/deliver-all",
           "{\"pattern\":{\"source\":[\"" + RouteBench.SOURCE + "\"]},\"targets\":[" + rule + "]}");
-      throughput(url, events, mode.equals("log") ? () -> deliveredSoFar(url) : received::get);
-      if (!mode.equals("log")) {
+      boolean inProcess = mode.equals("log") || mode.equals("analytics");
+      throughput(url, events, inProcess ? () -> deliveredSoFar(url) : received::get);
+      if (!inProcess) {
         latency(url, latencySeconds, rate, latency, measuring, mode);
       }
     } finally {
@@ -82,8 +85,8 @@ public final class DeliveryBench {
   }
 
   private static String target(String mode, String url) {
-    if (mode.equals("log")) {
-      return "{\"type\":\"log\",\"concurrency\":{\"max\":64}}";
+    if (mode.equals("log") || mode.equals("analytics")) {
+      return "{\"type\":\"" + mode + "\",\"concurrency\":{\"max\":64}}";
     }
     return "{\"type\":\"webhook\",\"webhook\":{\"url\":\""
         + url

@@ -1,11 +1,10 @@
 package dev.herald.store.internal;
 
 import dev.herald.store.AnalyticsRow;
+import dev.herald.store.AnalyticsStats;
 import dev.herald.store.StoreClosedException;
 import dev.herald.store.StoreUnavailableException;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * commit runs, so batches grow with the load), plus what arrives within {@code linger} when that is
  * positive. Rows of one delivery key within a batch are stored once: the first row's future answers
  * {@code true} (counted), the others {@code false}, as rows whose key was already stored. When a
- * batch fails, its rows are tried one at a time so that one bad row fails alone; if the database
- * itself is unreachable, the remaining rows fail at once with the batch's error.
+ * batch fails because of its data ({@link #isRowError}), its rows are tried one at a time so that
+ * one bad row fails alone; any other failure (out of memory, disk full, connection lost) is the
+ * database's, and every row of the batch fails at once with it: row-at-a-time writes would fail the
+ * same way, only thousands of times slower. Failed rows are retried by the delivery engine.
  *
  * <p>Back-pressure: the queue holds at most {@code queueRows} rows weighing {@code queueBytes}
  * together ({@link AnalyticsRow#weight()}); {@link #submit} waits for room.
@@ -63,6 +65,11 @@ final class AnalyticsAppender implements AutoCloseable {
   private final int budgetPermits;
   private final ReentrantReadWriteLock accepting = new ReentrantReadWriteLock();
   private volatile boolean closing; // written under the write lock
+  private final int queueRows;
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong stored = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
   private Thread thread;
   private boolean stopped; // confined to the appender thread
 
@@ -71,6 +78,7 @@ final class AnalyticsAppender implements AutoCloseable {
     this.writer = writer;
     this.maxBatch = maxBatch;
     this.lingerNanos = linger.toNanos();
+    this.queueRows = queueRows;
     this.slots = new Semaphore(queueRows);
     this.budgetPermits = (int) Math.min(Integer.MAX_VALUE, queueBytes / KIB);
     this.budget = new Semaphore(budgetPermits);
@@ -111,6 +119,16 @@ final class AnalyticsAppender implements AutoCloseable {
     } finally {
       accepting.readLock().unlock();
     }
+  }
+
+  /** What the appender has done so far. */
+  AnalyticsStats stats() {
+    return new AnalyticsStats(
+        queueRows - slots.availablePermits(),
+        batches.get(),
+        stored.get(),
+        duplicates.get(),
+        failed.get());
   }
 
   /** Commits every row accepted so far, then stops the appender thread. Idempotent. */
@@ -185,10 +203,28 @@ final class AnalyticsAppender implements AutoCloseable {
       log.error("analytics appender failed on a batch of {} rows", work.size(), e);
       work.forEach(p -> p.future().completeExceptionally(e));
     } finally {
+      tally(work);
       work.forEach(p -> budget.release(p.permits()));
       slots.release(work.size());
     }
     return work.size();
+  }
+
+  /** Adds a written batch to the stats: every future is complete by now. */
+  private void tally(List<Pending> work) {
+    if (work.isEmpty()) {
+      return;
+    }
+    batches.incrementAndGet();
+    for (Pending p : work) {
+      if (p.future().isCompletedExceptionally()) {
+        failed.incrementAndGet();
+      } else if (Boolean.TRUE.equals(p.future().getNow(null))) {
+        stored.incrementAndGet();
+      } else {
+        duplicates.incrementAndGet();
+      }
+    }
   }
 
   private void write(List<Pending> work) {
@@ -207,8 +243,9 @@ final class AnalyticsAppender implements AutoCloseable {
       first.values().forEach(p -> p.future().complete(stored.contains(p.row().deliveryKey())));
       repeats.forEach(p -> p.future().complete(false));
     } catch (SQLException e) {
-      if (work.size() == 1) {
-        work.getFirst().future().completeExceptionally(unavailable(e));
+      if (work.size() == 1 || !isRowError(e)) {
+        log.warn("analytics batch of {} rows failed: {}", work.size(), e.toString());
+        work.forEach(p -> p.future().completeExceptionally(unavailable(e)));
         return;
       }
       log.warn(
@@ -230,17 +267,27 @@ final class AnalyticsAppender implements AutoCloseable {
         p.future().complete(!writer.write(List.of(p.row())).isEmpty());
       } catch (SQLException e) {
         p.future().completeExceptionally(unavailable(e));
-        if (isConnectionFailure(e)) {
+        if (!isRowError(e)) {
           systemic = e; // the database, not this row: the rest would fail the same way
         }
       }
     }
   }
 
-  private static boolean isConnectionFailure(SQLException e) {
-    return e instanceof SQLTransientConnectionException
-        || e instanceof SQLNonTransientConnectionException
-        || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+  /**
+   * Whether {@code e} blames the data written rather than the database: SQLSTATE class 22 (data
+   * exception) or 23 (integrity constraint), or, as DuckDB sets no SQLSTATE, its conversion,
+   * constraint and invalid-input errors.
+   */
+  static boolean isRowError(SQLException e) {
+    String state = e.getSQLState();
+    if (state != null) {
+      return state.startsWith("22") || state.startsWith("23");
+    }
+    String message = String.valueOf(e.getMessage());
+    return message.startsWith("Conversion Error")
+        || message.startsWith("Constraint Error")
+        || message.startsWith("Invalid Input Error");
   }
 
   private static StoreUnavailableException unavailable(SQLException e) {

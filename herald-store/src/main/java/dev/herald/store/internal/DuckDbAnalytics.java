@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,11 +28,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded analytics database: one DuckDB file, with an explicit memory limit and thread count.
  *
- * <p>A batch is one transaction on the write connection: the keys are staged with DuckDB's appender
- * into a temporary table and inserted with {@code ON CONFLICT DO NOTHING RETURNING}, so the
- * primary-key index says which are new; the new rows are appended to {@code analytics_events} and
- * their per-minute counts, staged the same way, are added with an upsert. The appender writes in
- * the connection's open transaction, so a failed batch leaves nothing behind.
+ * <p>A batch is one transaction on the write connection. Its keys are staged with DuckDB's appender
+ * into a temporary table and looked up in {@code analytics_delivery_keys} within the batch's
+ * ingestion times ({@link IngestSpans}): the table has no index (DuckDB holds an index whole in
+ * memory, and one over millions of keys outgrows the memory limit), but every redelivery of a key
+ * carries its event's ingestion time, and DuckDB skips the row groups whose min/max ingestion time
+ * is outside the span, so a lookup reads the few recent row groups whatever the table's size. The
+ * keys not found, their rows and their per-minute counts (staged and added with an upsert) are then
+ * written. The appender writes in the connection's open transaction, so a failed batch leaves
+ * nothing behind; this connection is the database's only writer, so no other transaction can store
+ * a key between the lookup and the commit.
  *
  * <p><b>Thread safety.</b> The write connection is used only by the appender thread ({@link
  * #writeBatch}); queries run on {@link DuckDbReaders}, platform threads with connections of their
@@ -90,8 +96,7 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
 
   private static void createStagingTables(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TEMP TABLE stage_keys (delivery_key VARCHAR, delivered_at TIMESTAMP)");
+      statement.execute("CREATE TEMP TABLE stage_keys (delivery_key VARCHAR)");
       statement.execute(
           "CREATE TEMP TABLE stage_counts (bus VARCHAR, source VARCHAR, detail_type VARCHAR,"
               + " epoch_minute BIGINT, events BIGINT)");
@@ -111,7 +116,8 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
         statement.execute("DELETE FROM stage_keys");
         statement.execute("DELETE FROM stage_counts");
       }
-      Set<String> stored = insertKeys(rows);
+      Set<String> stored = newKeys(rows);
+      appendKeys(rows, stored);
       appendEvents(rows, stored);
       addCounts(AnalyticsSql.tally(rows, stored));
       writer.commit();
@@ -122,27 +128,44 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
     }
   }
 
-  private Set<String> insertKeys(List<AnalyticsRow> rows) throws SQLException {
+  private Set<String> newKeys(List<AnalyticsRow> rows) throws SQLException {
     try (DuckDBAppender stage = writer.createAppender("temp", "main", "stage_keys")) {
       for (AnalyticsRow row : rows) {
-        stage
-            .beginRow()
-            .append(row.deliveryKey())
-            .appendEpochMicros(AnalyticsSql.micros(row.deliveredAt()))
-            .endRow();
+        stage.beginRow().append(row.deliveryKey()).endRow();
       }
     }
-    Set<String> stored = new HashSet<>();
-    try (Statement statement = writer.createStatement();
-        ResultSet keys =
-            statement.executeQuery(
-                "INSERT INTO analytics_delivery_keys SELECT delivery_key, delivered_at"
-                    + " FROM stage_keys ON CONFLICT DO NOTHING RETURNING delivery_key")) {
-      while (keys.next()) {
-        stored.add(keys.getString(1));
+    Set<String> fresh = new HashSet<>();
+    rows.forEach(row -> fresh.add(row.deliveryKey()));
+    try (PreparedStatement lookup =
+        writer.prepareStatement(
+            "SELECT delivery_key FROM analytics_delivery_keys"
+                + " WHERE ingested_at BETWEEN make_timestamp(?) AND make_timestamp(?)"
+                + " AND delivery_key IN (SELECT delivery_key FROM stage_keys)")) {
+      for (IngestSpans.Span span : IngestSpans.of(rows)) {
+        lookup.setLong(1, AnalyticsSql.micros(span.first()));
+        lookup.setLong(2, AnalyticsSql.micros(span.last()));
+        try (ResultSet stored = lookup.executeQuery()) {
+          while (stored.next()) {
+            fresh.remove(stored.getString(1));
+          }
+        }
       }
     }
-    return stored;
+    return fresh;
+  }
+
+  private void appendKeys(List<AnalyticsRow> rows, Set<String> fresh) throws SQLException {
+    try (DuckDBAppender keys =
+        writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "analytics_delivery_keys")) {
+      for (AnalyticsRow row : rows) {
+        if (fresh.contains(row.deliveryKey())) {
+          keys.beginRow()
+              .append(row.deliveryKey())
+              .appendEpochMicros(AnalyticsSql.micros(row.ingestedAt()))
+              .endRow();
+        }
+      }
+    }
   }
 
   private void appendEvents(List<AnalyticsRow> rows, Set<String> stored) throws SQLException {

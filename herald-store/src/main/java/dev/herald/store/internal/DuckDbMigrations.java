@@ -23,7 +23,9 @@ final class DuckDbMigrations {
   private static final String ROOT = "db/analytics/duckdb/";
 
   /** The scripts, oldest first; {@code V<n>__} gives the version. */
-  static final List<String> SCRIPTS = List.of("V1__delivery_keys_events_minute_counts.sql");
+  static final List<String> SCRIPTS =
+      List.of(
+          "V1__delivery_keys_events_minute_counts.sql", "V2__delivery_keys_by_ingestion_time.sql");
 
   private DuckDbMigrations() {}
 

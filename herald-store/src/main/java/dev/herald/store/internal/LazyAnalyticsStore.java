@@ -4,6 +4,7 @@ import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
 import dev.herald.store.AnalyticsConfig;
 import dev.herald.store.AnalyticsRow;
+import dev.herald.store.AnalyticsStats;
 import dev.herald.store.AnalyticsStore;
 import dev.herald.store.StoreClosedException;
 import dev.herald.store.StoreUnavailableException;
@@ -89,6 +90,17 @@ final class LazyAnalyticsStore implements AnalyticsStore {
     } catch (SQLException e) {
       throw new StoreUnavailableException("cannot query the analytics store: " + e, e);
     }
+  }
+
+  @Override
+  public AnalyticsStats stats() {
+    CompletableFuture<Running> now;
+    synchronized (lock) {
+      now = running;
+    }
+    return now != null && now.isDone() && !now.isCompletedExceptionally()
+        ? now.join().appender().stats()
+        : AnalyticsStats.NONE;
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.store.AnalyticsRow;
+import dev.herald.store.AnalyticsStats;
 import dev.herald.store.StoreClosedException;
 import dev.herald.store.StoreUnavailableException;
 import java.sql.SQLException;
@@ -29,7 +30,7 @@ class AnalyticsAppenderTest {
     final Set<String> keys = new HashSet<>();
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
     Set<String> failing = Set.of();
-    SQLException failure = new SQLException("bad row");
+    SQLException failure = new SQLException("value too long", "22001");
 
     @Override
     public synchronized Set<String> write(List<AnalyticsRow> rows) throws SQLException {
@@ -87,6 +88,7 @@ class AnalyticsAppenderTest {
     assertThat(first).isCompletedWithValue(true);
     assertThat(second).isCompletedWithValue(false);
     assertThat(other).isCompletedWithValue(true);
+    assertThat(appender.stats()).isEqualTo(new AnalyticsStats(0, 1, 2, 1, 0));
   }
 
   @Test
@@ -119,14 +121,49 @@ class AnalyticsAppenderTest {
         .hasCauseInstanceOf(StoreUnavailableException.class);
     assertThat(db.batches)
         .containsExactly(List.of("a", "bad", "b"), List.of("a"), List.of("bad"), List.of("b"));
+    assertThat(appender.stats()).isEqualTo(new AnalyticsStats(0, 1, 2, 0, 1));
   }
 
   @Test
-  void whenTheDatabaseIsUnreachableTheRestOfTheBatchFailsAtOnce() {
+  void aFailureOfTheDatabaseFailsTheWholeBatchAtOnceWithoutRowByRowWrites() {
+    FakeDatabase db = new FakeDatabase();
+    db.failing = Set.of("b");
+    db.failure = new SQLException("Out of Memory Error: failed to allocate data of size 32.0 KiB");
+    AnalyticsAppender appender = appender(db, 10, 100);
+    var futures =
+        List.of(
+            appender.submit(row("a"), WAIT),
+            appender.submit(row("b"), WAIT),
+            appender.submit(row("c"), WAIT));
+
+    appender.runOnce();
+
+    assertThat(futures)
+        .allSatisfy(
+            f ->
+                assertThatThrownBy(f::get)
+                    .hasCauseInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("Out of Memory"));
+    assertThat(db.batches).containsExactly(List.of("a", "b", "c"));
+  }
+
+  @Test
+  void whenTheDatabaseBecomesUnreachableWhileRowsAreTriedAloneTheRestFailAtOnce() {
     FakeDatabase db = new FakeDatabase();
     db.failing = Set.of("a", "b", "c");
-    db.failure = new SQLTransientConnectionException("connection refused");
-    AnalyticsAppender appender = appender(db, 10, 100);
+    db.failure = new SQLException("invalid input syntax for type json", "22P02");
+    AnalyticsAppender appender =
+        new AnalyticsAppender(
+            rows -> {
+              if (db.batches.size() == 1) {
+                db.failure = new SQLTransientConnectionException("connection refused", "08006");
+              }
+              return db.write(rows);
+            },
+            10,
+            Duration.ZERO,
+            100,
+            64L * 1024 * 1024);
     var futures =
         List.of(
             appender.submit(row("a"), WAIT),
@@ -140,6 +177,19 @@ class AnalyticsAppenderTest {
   }
 
   @Test
+  void rowErrorsAreDataExceptionsConstraintsAndDuckDbsConversionErrors() {
+    assertThat(AnalyticsAppender.isRowError(new SQLException("x", "22021"))).isTrue();
+    assertThat(AnalyticsAppender.isRowError(new SQLException("x", "23505"))).isTrue();
+    assertThat(AnalyticsAppender.isRowError(new SQLException("Conversion Error: 'x' to INT32")))
+        .isTrue();
+    assertThat(AnalyticsAppender.isRowError(new SQLException("x", "08006"))).isFalse();
+    assertThat(AnalyticsAppender.isRowError(new SQLException("x", "53100"))).isFalse();
+    assertThat(AnalyticsAppender.isRowError(new SQLException("Out of Memory Error: ...")))
+        .isFalse();
+    assertThat(AnalyticsAppender.isRowError(new SQLException((String) null))).isFalse();
+  }
+
+  @Test
   void aCallerWaitsForRoomWhenTheQueueIsFullAndGivesUpAtItsDeadline() {
     FakeDatabase db = new FakeDatabase();
     AnalyticsAppender appender = appender(db, 2, 2);
@@ -150,6 +200,7 @@ class AnalyticsAppenderTest {
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("full");
 
+    assertThat(appender.stats().queuedRows()).isEqualTo(2);
     appender.runOnce();
     assertThat(appender.submit(row("c"), Duration.ofMillis(50))).isNotDone();
   }
