@@ -7,7 +7,8 @@
 #   herald-bench/run-analytics-bench.sh                   # 10,000,000 events (long: plan for it)
 #   EVENTS=1000000 herald-bench/run-analytics-bench.sh    # what a shared 2-core machine can take
 #
-# Knobs (environment): EVENTS=10000000 DAYS=7 QUERIES=50 MEMORY_LIMIT=256MB THREADS=2
+# Knobs (environment): EVENTS=10000000 DAYS=7 QUERIES=50 MEMORY_LIMIT=256MB THREADS=1
+#   IN_FLIGHT=0 (rows awaiting their commit at most, as Herald's deliveries: 192 = 3 targets x 64)
 #   BENCH_JAVA_OPTS="-Xmx512m"
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,4 +20,4 @@ herald_find_jdk || exit 1
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${BENCH_JAVA_OPTS:--Xmx512m} \
   -cp herald-bench/target/herald-bench.jar dev.herald.bench.analytics.AnalyticsBench \
   --events "${EVENTS:-10000000}" --days "${DAYS:-7}" --queries "${QUERIES:-50}" \
-  --memory-limit "${MEMORY_LIMIT:-256MB}" --threads "${THREADS:-2}"
+  --memory-limit "${MEMORY_LIMIT:-256MB}" --threads "${THREADS:-1}" --in-flight "${IN_FLIGHT:-0}"

@@ -38,6 +38,7 @@ trap cleanup EXIT
 start_herald() { # name, extra env... ; sets URL and BOOTSTRAP
   local name=$1; shift
   mkdir -p "$tmp/$name"
+  rm -f "$tmp/$name/data/runtime.properties" # a mode run twice reuses its directory
   env "$@" HERALD_DATA_DIR="$tmp/$name/data" HERALD_PORT=0 ./herald serve > "$tmp/$name/log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 300); do
@@ -46,7 +47,12 @@ start_herald() { # name, extra env... ; sets URL and BOOTSTRAP
   done
   URL=$(sed -n 's/^http.url=//p' "$tmp/$name/data/runtime.properties")
   BOOTSTRAP=$(sed -n 's/^kafka.bootstrap=//p' "$tmp/$name/data/runtime.properties")
-  until curl -sf "$URL/health/ready" >/dev/null; do sleep 0.1; done
+  for _ in $(seq 1 1200); do
+    curl -sf "$URL/health/ready" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "Herald ($name) did not become ready in 2 minutes; see $tmp/$name/log" >&2
+  return 1
 }
 
 for scenario in $SCENARIOS; do

@@ -268,6 +268,15 @@ class AdminApiTest {
   }
 
   @Test
+  void anAnalyticsTargetKeepsMoreDeliveriesInFlightByDefault() {
+    var analytics = put(herald, "/v1/targets/an-" + id, "{'type':'analytics'}");
+    var log = put(herald, "/v1/targets/log-" + id, "{'type':'log'}");
+
+    assertThat(analytics.body().at("/concurrency/max").asInt()).isEqualTo(512);
+    assertThat(log.body().at("/concurrency/max").asInt()).isEqualTo(64);
+  }
+
+  @Test
   void testPatternAnswersWhetherAnEnvelopeMatches() {
     String event =
         "'event':{'version':'0','id':'1','detail-type':'OrderPlaced','source':'shop.orders','account':'000000000000',"

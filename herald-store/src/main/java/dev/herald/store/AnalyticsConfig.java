@@ -39,7 +39,7 @@ public record AnalyticsConfig(
   public static final String DUCKDB_FILE = "analytics.duckdb";
 
   public static final String DEFAULT_MEMORY_LIMIT = "256MB";
-  public static final int DEFAULT_THREADS = 2;
+  public static final int DEFAULT_THREADS = 1;
   public static final int DEFAULT_MAX_BATCH_ROWS = 5_000;
   public static final int DEFAULT_QUEUE_ROWS = 10_000;
   public static final long DEFAULT_QUEUE_BYTES = 64L * 1024 * 1024;

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +101,28 @@ class DuckDbAnalyticsStoreTest extends AnalyticsStoreContract {
                     T0.plusSeconds(60))))
         .extracting(CountSeries::total)
         .containsExactly(2L);
+  }
+
+  @Test
+  void theCountsOfOneCellWrittenByManyBatchesAreMergedIntoOneRow() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      append(row("cell-" + i, "T", T0.plusSeconds(i))); // a batch each: appends return after commit
+    }
+    append(row("other", "U", T0));
+    store.close();
+
+    try (Connection c = rawConnection();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT detail_type, COUNT(*), SUM(events) FROM analytics_minute_counts"
+                    + " GROUP BY detail_type ORDER BY detail_type")) {
+      assertThat(r.next()).isTrue();
+      assertThat(List.of(r.getString(1), r.getLong(2), r.getLong(3))).containsExactly("T", 1L, 3L);
+      assertThat(r.next()).isTrue();
+      assertThat(List.of(r.getString(1), r.getLong(2), r.getLong(3))).containsExactly("U", 1L, 1L);
+      assertThat(r.next()).isFalse();
+    }
   }
 
   @Test

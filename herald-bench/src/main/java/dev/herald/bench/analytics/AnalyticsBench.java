@@ -5,6 +5,7 @@ import dev.herald.core.analytics.CountSeries;
 import dev.herald.core.event.EventId;
 import dev.herald.store.AnalyticsConfig;
 import dev.herald.store.AnalyticsRow;
+import dev.herald.store.AnalyticsStats;
 import dev.herald.store.AnalyticsStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -84,9 +86,17 @@ public final class AnalyticsBench implements Callable<Integer> {
 
   @Option(
       names = "--threads",
-      defaultValue = "2",
+      defaultValue = "1",
       description = "DuckDB threads. Default: ${DEFAULT-VALUE}")
   int threads;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "0",
+      description =
+          "Rows awaiting their commit at most, as deliveries do (a target's concurrency.max);"
+              + " 0: no limit but the store's queue. Default: ${DEFAULT-VALUE}")
+  int inFlight;
 
   @Option(
       names = "--dir",
@@ -113,6 +123,12 @@ public final class AnalyticsBench implements Callable<Integer> {
       long loadNanos;
       try (AnalyticsStore store = AnalyticsStore.open(config, InstantSource.system())) {
         loadNanos = load(store);
+        AnalyticsStats stats = store.stats();
+        System.out.printf(
+            Locale.ROOT,
+            "appender: %,d batches, %.0f rows each on average%n",
+            stats.batches(),
+            (stats.stored() + stats.duplicates()) / (double) Math.max(1, stats.batches()));
         query(store, "1h at 1m", Duration.ofHours(1), CountQuery.Interval.MINUTE);
         query(store, "1d at 1h", Duration.ofDays(1), CountQuery.Interval.HOUR);
       }
@@ -143,6 +159,7 @@ public final class AnalyticsBench implements Callable<Integer> {
     AtomicLong failed = new AtomicLong();
     AtomicLong counted = new AtomicLong();
     AnalyticsRow[] recent = new AnalyticsRow[REDELIVERY_WINDOW];
+    Semaphore window = new Semaphore(inFlight > 0 ? inFlight : Integer.MAX_VALUE);
     CompletableFuture<Boolean> last = CompletableFuture.completedFuture(true);
     long began = System.nanoTime();
     long lap = began;
@@ -150,13 +167,10 @@ public final class AnalyticsBench implements Callable<Integer> {
       Instant time = start.plusMillis(spanMillis * i / events);
       AnalyticsRow row = row(random, i, time);
       recent[(int) (i % REDELIVERY_WINDOW)] = row;
-      last = tally(store.submit(row), failed, counted);
+      last = tally(submit(store, row, window), failed, counted);
       if (i % REDELIVERY_EVERY == REDELIVERY_EVERY - 1) { // an earlier delivery, again
-        last =
-            tally(
-                store.submit(recent[random.nextInt((int) Math.min(i + 1, REDELIVERY_WINDOW))]),
-                failed,
-                counted);
+        AnalyticsRow again = recent[random.nextInt((int) Math.min(i + 1, REDELIVERY_WINDOW))];
+        last = tally(submit(store, again, window), failed, counted);
       }
       if ((i + 1) % Math.max(1, events / 10) == 0) {
         long now = System.nanoTime();
@@ -200,6 +214,14 @@ public final class AnalyticsBench implements Callable<Integer> {
       throw new IllegalStateException("the store counted redeliveries or lost events");
     }
     return nanos;
+  }
+
+  private static CompletableFuture<Boolean> submit(
+      AnalyticsStore store, AnalyticsRow row, Semaphore window) {
+    window.acquireUninterruptibly();
+    CompletableFuture<Boolean> commit = store.submit(row);
+    commit.whenComplete((isNew, error) -> window.release());
+    return commit;
   }
 
   private static CompletableFuture<Boolean> tally(

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The analytics store's configuration: DuckDB in the data dir, or the state store's PostgreSQL
  * database when there is one, with DuckDB's limits from the environment ({@code
- * HERALD_ANALYTICS_MEMORY_LIMIT}, default 256MB; {@code HERALD_ANALYTICS_THREADS}, default 2).
+ * HERALD_ANALYTICS_MEMORY_LIMIT}, default 256MB; {@code HERALD_ANALYTICS_THREADS}, default 1).
  * Stateless.
  */
 public final class AnalyticsSettings {

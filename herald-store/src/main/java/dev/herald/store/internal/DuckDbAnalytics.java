@@ -13,12 +13,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
@@ -28,16 +32,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded analytics database: one DuckDB file, with an explicit memory limit and thread count.
  *
- * <p>A batch is one transaction on the write connection. Its keys are staged with DuckDB's appender
- * into a temporary table and looked up in {@code analytics_delivery_keys} within the batch's
- * ingestion times ({@link IngestSpans}): the table has no index (DuckDB holds an index whole in
- * memory, and one over millions of keys outgrows the memory limit), but every redelivery of a key
- * carries its event's ingestion time, and DuckDB skips the row groups whose min/max ingestion time
- * is outside the span, so a lookup reads the few recent row groups whatever the table's size. The
- * keys not found, their rows and their per-minute counts (staged and added with an upsert) are then
- * written. The appender writes in the connection's open transaction, so a failed batch leaves
- * nothing behind; this connection is the database's only writer, so no other transaction can store
- * a key between the lookup and the commit.
+ * <p>No table has an index: DuckDB holds indexes whole in memory, and one over millions of keys
+ * outgrows the memory limit. A batch is one transaction on the write connection. Its keys are
+ * staged with DuckDB's appender into a temporary table and looked up in {@code
+ * analytics_delivery_keys} per span of the batch's ingestion times ({@link Spans}): every
+ * redelivery of a key carries its event's ingestion time, and DuckDB skips the row groups whose
+ * min/max ingestion time is outside the span, so a lookup reads the few recent row groups whatever
+ * the table's size. The keys not found, their rows and their per-minute counts are then appended.
+ * The appender writes in the connection's open transaction, so a failed batch leaves nothing
+ * behind; this connection is the database's only writer, so no other transaction can store a key
+ * between the lookup and the commit.
+ *
+ * <p>Per-minute counts are appended as they come, several rows per cell (an upsert per batch cost
+ * more than the rest of the batch); every {@link #MERGE_EVERY} the cells written since are merged
+ * into one row each, in a transaction of its own, and at close. Queries add rows up either way.
  *
  * <p><b>Thread safety.</b> The write connection is used only by the appender thread ({@link
  * #writeBatch}); queries run on {@link DuckDbReaders}, platform threads with connections of their
@@ -46,9 +54,16 @@ import org.slf4j.LoggerFactory;
 final class DuckDbAnalytics implements AnalyticsDatabase {
   private static final Logger log = LoggerFactory.getLogger(DuckDbAnalytics.class);
   static final int READERS = 2;
+  private static final long INGEST_GAP_MICROS = Duration.ofMinutes(1).toNanos() / 1000;
+  private static final long MERGE_GAP_MINUTES = 60;
+
+  /** How often the per-minute counts written since the last merge are merged. */
+  static final Duration MERGE_EVERY = Duration.ofSeconds(10);
 
   private final Path file;
   private final DuckDBConnection writer;
+  private final SortedSet<Long> unmerged = new TreeSet<>(); // minutes; appender thread only
+  private long lastMerge = System.nanoTime(); // appender thread only
   private final DuckDbReaders readers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -110,22 +125,27 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
 
   @Override
   public Set<String> writeBatch(List<AnalyticsRow> rows) throws SQLException {
+    Set<String> stored;
     try {
       try (Statement statement = writer.createStatement()) {
         // the first statement opens the transaction the appenders then write in
         statement.execute("DELETE FROM stage_keys");
-        statement.execute("DELETE FROM stage_counts");
       }
-      Set<String> stored = newKeys(rows);
+      stored = newKeys(rows);
       appendKeys(rows, stored);
       appendEvents(rows, stored);
-      addCounts(AnalyticsSql.tally(rows, stored));
+      Map<AnalyticsSql.MinuteKey, Long> counts = AnalyticsSql.tally(rows, stored);
+      appendCounts(counts);
       writer.commit();
-      return stored;
+      counts.keySet().forEach(cell -> unmerged.add(cell.epochMinute()));
     } catch (SQLException | RuntimeException e) {
       rollback(e);
       throw e;
     }
+    if (System.nanoTime() - lastMerge > MERGE_EVERY.toNanos()) {
+      mergeCounts();
+    }
+    return stored;
   }
 
   private Set<String> newKeys(List<AnalyticsRow> rows) throws SQLException {
@@ -141,9 +161,10 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
             "SELECT delivery_key FROM analytics_delivery_keys"
                 + " WHERE ingested_at BETWEEN make_timestamp(?) AND make_timestamp(?)"
                 + " AND delivery_key IN (SELECT delivery_key FROM stage_keys)")) {
-      for (IngestSpans.Span span : IngestSpans.of(rows)) {
-        lookup.setLong(1, AnalyticsSql.micros(span.first()));
-        lookup.setLong(2, AnalyticsSql.micros(span.last()));
+      LongStream times = rows.stream().mapToLong(row -> AnalyticsSql.micros(row.ingestedAt()));
+      for (Spans.Span span : Spans.of(times, INGEST_GAP_MICROS)) {
+        lookup.setLong(1, span.first());
+        lookup.setLong(2, span.last());
         try (ResultSet stored = lookup.executeQuery()) {
           while (stored.next()) {
             fresh.remove(stored.getString(1));
@@ -190,28 +211,57 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
     }
   }
 
-  private void addCounts(Map<AnalyticsSql.MinuteKey, Long> counts) throws SQLException {
-    if (counts.isEmpty()) {
-      return;
-    }
-    try (DuckDBAppender stage = writer.createAppender("temp", "main", "stage_counts")) {
+  private void appendCounts(Map<AnalyticsSql.MinuteKey, Long> counts) throws SQLException {
+    try (DuckDBAppender cells =
+        writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "analytics_minute_counts")) {
       for (var count : counts.entrySet()) {
-        AnalyticsSql.MinuteKey key = count.getKey();
-        stage
+        AnalyticsSql.MinuteKey cell = count.getKey();
+        cells
             .beginRow()
-            .append(key.bus())
-            .append(key.source())
-            .append(key.detailType())
-            .append(key.epochMinute())
+            .append(cell.bus())
+            .append(cell.source())
+            .append(cell.detailType())
+            .append(cell.epochMinute())
             .append(count.getValue().longValue())
             .endRow();
       }
     }
-    try (Statement statement = writer.createStatement()) {
-      statement.execute(
-          "INSERT INTO analytics_minute_counts SELECT * FROM stage_counts"
-              + " ON CONFLICT (bus, source, detail_type, epoch_minute)"
-              + " DO UPDATE SET events = analytics_minute_counts.events + excluded.events");
+  }
+
+  /**
+   * Merges the rows of each cell written since the last merge into one, per span of their minutes,
+   * in one transaction. A failure leaves the rows as they were (the sums are the same) and is tried
+   * again at the next merge.
+   */
+  private void mergeCounts() {
+    lastMerge = System.nanoTime();
+    if (unmerged.isEmpty()) {
+      return;
+    }
+    LongStream minutes = unmerged.stream().mapToLong(Long::longValue);
+    try (Statement statement = writer.createStatement();
+        PreparedStatement sum =
+            writer.prepareStatement(
+                "INSERT INTO stage_counts SELECT bus, source, detail_type, epoch_minute,"
+                    + " SUM(events) FROM analytics_minute_counts WHERE epoch_minute BETWEEN ? AND ?"
+                    + " GROUP BY bus, source, detail_type, epoch_minute");
+        PreparedStatement delete =
+            writer.prepareStatement(
+                "DELETE FROM analytics_minute_counts WHERE epoch_minute BETWEEN ? AND ?")) {
+      statement.execute("DELETE FROM stage_counts");
+      for (Spans.Span span : Spans.of(minutes, MERGE_GAP_MINUTES)) {
+        for (PreparedStatement step : List.of(sum, delete)) {
+          step.setLong(1, span.first());
+          step.setLong(2, span.last());
+          step.executeUpdate();
+        }
+      }
+      statement.execute("INSERT INTO analytics_minute_counts SELECT * FROM stage_counts");
+      writer.commit();
+      unmerged.clear();
+    } catch (SQLException | RuntimeException e) {
+      log.warn("merging the analytics per-minute counts failed (retried later): {}", e.toString());
+      rollback(e);
     }
   }
 
@@ -223,6 +273,7 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      mergeCounts(); // the appender has stopped: this thread is the only writer now
       readers.close();
       closeQuietly(writer);
       log.info("DuckDB analytics store {} closed", file);

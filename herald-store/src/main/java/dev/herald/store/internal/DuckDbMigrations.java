@@ -25,7 +25,7 @@ final class DuckDbMigrations {
   /** The scripts, oldest first; {@code V<n>__} gives the version. */
   static final List<String> SCRIPTS =
       List.of(
-          "V1__delivery_keys_events_minute_counts.sql", "V2__delivery_keys_by_ingestion_time.sql");
+          "V1__delivery_keys_events_minute_counts.sql", "V2__keys_and_counts_without_indexes.sql");
 
   private DuckDbMigrations() {}
 
