@@ -30,6 +30,7 @@ public final class HeraldClientException extends RuntimeException {
   }
 
   @Override
+  @SuppressWarnings("OverrideThrowableToString") // getMessage stays Herald's message as sent
   public String toString() {
     return code + ": " + getMessage() + (field == null ? "" : " (field " + field + ")");
   }

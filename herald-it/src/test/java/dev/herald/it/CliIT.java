@@ -197,7 +197,6 @@ class CliIT {
 
   @Test
   void orderingKeyIsTheKafkaKeyAndKeepsPublishOrder() throws Exception {
-    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       var answer =
           herald.post(
@@ -205,7 +204,7 @@ class CliIT {
               "{\"entries\":[{\"source\":\"s\",\"detailType\":\"Seq\",\"orderingKey\":\"cust-42\",\"detail\":{\"seq\":"
                   + i
                   + "}}]}");
-      ids.add(HeraldProcess.json(answer).at("/entries/0/eventId").asText());
+      assertThat(HeraldProcess.json(answer).at("/entries/0/eventId").asText()).isNotEmpty();
     }
     List<ConsumerRecord<byte[], byte[]>> records =
         BusTopicReader.readAll(

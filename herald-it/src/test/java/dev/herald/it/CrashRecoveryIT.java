@@ -47,7 +47,7 @@ class CrashRecoveryIT {
       try (var load = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int worker = 0; worker < 4; worker++) {
           int w = worker;
-          load.submit(() -> publishUntilStopped(herald, w, acked, stop));
+          var unused = load.submit(() -> publishUntilStopped(herald, w, acked, stop));
         }
         waitForAcks(acked, 2_000);
         herald.kill9();
@@ -63,6 +63,7 @@ class CrashRecoveryIT {
       int ordinal = EventId.parse(acked.iterator().next()).orElseThrow().busOrdinal();
       Set<String> onTopic = idsOnTopic(herald.runtime().getProperty("kafka.bootstrap"), ordinal);
       assertThat(onTopic).containsAll(acked);
+      assertEveryMatchRouted(herald, acked);
 
       List<String> sample = new ArrayList<>(acked).subList(0, 100);
       for (String id : sample) {
@@ -139,7 +140,7 @@ class CrashRecoveryIT {
     } while (System.nanoTime() < deadline);
     assertThat(keys.keySet()).containsAll(expected);
     for (var entry : keys.entrySet()) {
-      String[] parts = entry.getKey().split("\\|");
+      String[] parts = entry.getKey().split("\\|", -1);
       assertThat(entry.getValue())
           .as("one delivery key per delivery " + entry.getKey())
           .containsExactly(DeliveryKey.of(parts[0], parts[1], parts[2], Optional.empty()));

@@ -92,7 +92,7 @@ class DeliveryCrashIT {
             .forEach(e -> published.add(e.get("eventId").asText()));
       }
       assertThat(published).hasSize(EVENTS);
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (a.events.size() < EVENTS / 5 && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
@@ -102,7 +102,7 @@ class DeliveryCrashIT {
 
       herald.restart();
       herald.awaitReady(Duration.ofSeconds(60));
-      deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+      deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while ((!a.events.containsAll(published) || !b.events.containsAll(published))
           && System.nanoTime() < deadline) {
         Thread.sleep(200);

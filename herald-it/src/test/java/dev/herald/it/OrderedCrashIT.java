@@ -80,7 +80,7 @@ class OrderedCrashIT {
         HttpResponse<String> answer = herald.post("/v1/events", batch(seq));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (calls.get() < KEYS * PER_KEY / 3 && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
@@ -88,7 +88,7 @@ class OrderedCrashIT {
       int beforeCrash = calls.get();
       herald.restart();
       herald.awaitReady(Duration.ofSeconds(60));
-      deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+      deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (!allSeen(seen) && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }

@@ -311,21 +311,22 @@ public final class Herald implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("herald-purge").daemon().factory());
     resources.push(scheduler::shutdownNow);
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            int clientIds = ingest.purgeExpiredClientIds();
-            Instant now = clock.instant();
-            JournalMaintenance journeys = store.maintainJournal(now, JOURNEY_RETENTION);
-            store.purgeQueueDeliveryKeysBefore(now.minus(JOURNEY_RETENTION));
-            LOG.debug("purged {} expired client ids; journeys: {}", clientIds, journeys);
-          } catch (RuntimeException e) {
-            LOG.warn("cannot purge expired state: {}", e.toString());
-          }
-        },
-        1,
-        1,
-        TimeUnit.MINUTES);
+    var unused = // runs until the scheduler is shut down; each run catches its own failures
+        scheduler.scheduleWithFixedDelay(
+            () -> {
+              try {
+                int clientIds = ingest.purgeExpiredClientIds();
+                Instant now = clock.instant();
+                JournalMaintenance journeys = store.maintainJournal(now, JOURNEY_RETENTION);
+                store.purgeQueueDeliveryKeysBefore(now.minus(JOURNEY_RETENTION));
+                LOG.debug("purged {} expired client ids; journeys: {}", clientIds, journeys);
+              } catch (RuntimeException e) {
+                LOG.warn("cannot purge expired state: {}", e.toString());
+              }
+            },
+            1,
+            1,
+            TimeUnit.MINUTES);
   }
 
   private static void bindJvmMetrics(PrometheusMeterRegistry metrics) {

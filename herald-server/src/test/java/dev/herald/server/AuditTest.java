@@ -284,9 +284,14 @@ class AuditTest {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      producer.send(
-          new ProducerRecord<>(
-              topic, original.partition(), original.key(), original.value(), original.headers()));
+      var unused = // flushed below
+          producer.send(
+              new ProducerRecord<>(
+                  topic,
+                  original.partition(),
+                  original.key(),
+                  original.value(),
+                  original.headers()));
       producer.flush();
     }
   }

@@ -177,13 +177,14 @@ class BusTargetTest {
         headers.add(
             "herald-ingested-at", Long.toString(System.currentTimeMillis()).getBytes(UTF_8));
         headers.add("herald-input", "json".getBytes(UTF_8));
-        producer.send(
-            new ProducerRecord<>(
-                "herald.target." + target,
-                null,
-                "k".getBytes(UTF_8),
-                envelope.getBytes(UTF_8),
-                headers));
+        var unused = // flushed below
+            producer.send(
+                new ProducerRecord<>(
+                    "herald.target." + target,
+                    null,
+                    "k".getBytes(UTF_8),
+                    envelope.getBytes(UTF_8),
+                    headers));
       }
       producer.flush();
     }

@@ -134,7 +134,7 @@ class PublishApiTest {
     Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
     try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 20; i++) {
-        executor.submit(
+        executor.execute(
             () -> ids.add(postJson(herald, entry).body().at("/entries/0/eventId").asText()));
       }
     }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -54,7 +55,11 @@ final class TestHerald {
   }
 
   static Answer postJson(Herald herald, String json) {
-    return post(herald, "/v1/events", "application/json", json.replace('\'', '"').getBytes());
+    return post(
+        herald,
+        "/v1/events",
+        "application/json",
+        json.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
   }
 
   static Answer put(Herald herald, String path, String json, String... headers) {
@@ -77,7 +82,8 @@ final class TestHerald {
   }
 
   static Answer postJson(Herald herald, String path, String json) {
-    return post(herald, path, "application/json", json.replace('\'', '"').getBytes());
+    return post(
+        herald, path, "application/json", json.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
   }
 
   static Answer get(Herald herald, String path) {

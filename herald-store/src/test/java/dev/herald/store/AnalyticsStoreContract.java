@@ -68,7 +68,7 @@ abstract class AnalyticsStoreContract {
   }
 
   AnalyticsRow row(String key, String bus, String source, String detailType, Instant time) {
-    String eventId = "EVENT-" + (ids++);
+    String eventId = "EVENT-" + ids++;
     return new AnalyticsRow(
         key,
         eventId,

@@ -67,7 +67,7 @@ class DuckDbAnalyticsStoreTest extends AnalyticsStoreContract {
     }
     try (Connection c = rawConnection();
         Statement s = c.createStatement()) {
-      for (String sql : v1.replaceAll("(?m)^--.*$", "").split(";")) {
+      for (String sql : v1.replaceAll("(?m)^--.*$", "").split(";", -1)) {
         if (!sql.isBlank()) {
           s.execute(sql);
         }

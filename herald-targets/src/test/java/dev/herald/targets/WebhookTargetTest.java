@@ -79,7 +79,8 @@ class WebhookTargetTest {
   }
 
   static String secret(String seed) {
-    return "whsec_" + Base64.getEncoder().encodeToString((seed + "-0123456789abcdef").getBytes());
+    return "whsec_"
+        + Base64.getEncoder().encodeToString((seed + "-0123456789abcdef").getBytes(UTF_8));
   }
 
   @Test
@@ -151,10 +152,11 @@ class WebhookTargetTest {
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       mac.update(signed.getBytes(UTF_8));
       String expected = Base64.getEncoder().encodeToString(mac.doFinal(r.body()));
-      for (String versioned : r.header("webhook-signature").split(" ")) {
+      for (String versioned : r.header("webhook-signature").split(" ", -1)) {
         String[] parts = versioned.split(",", 2);
         if (parts[0].equals("v1")
-            && java.security.MessageDigest.isEqual(parts[1].getBytes(), expected.getBytes())) {
+            && java.security.MessageDigest.isEqual(
+                parts[1].getBytes(UTF_8), expected.getBytes(UTF_8))) {
           return true;
         }
       }
@@ -274,7 +276,9 @@ class WebhookTargetTest {
     while (!server.isClosed()) {
       try (java.net.Socket socket = server.accept()) {
         connections.incrementAndGet();
-        var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()));
+        var in =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(socket.getInputStream(), UTF_8));
         int length = 0;
         for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
           if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {

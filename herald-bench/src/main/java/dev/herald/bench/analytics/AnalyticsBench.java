@@ -178,7 +178,7 @@ public final class AnalyticsBench implements Callable<Integer> {
             Locale.ROOT,
             "  %,d submitted, %,.0f events/s over the last tenth, RSS %s%n",
             i + 1,
-            (events / 10) / ((now - lap) / 1e9),
+            (events / 10.0) / ((now - lap) / 1e9),
             rss());
         lap = now;
       }
@@ -219,14 +219,12 @@ public final class AnalyticsBench implements Callable<Integer> {
   private static CompletableFuture<Boolean> submit(
       AnalyticsStore store, AnalyticsRow row, Semaphore window) {
     window.acquireUninterruptibly();
-    CompletableFuture<Boolean> commit = store.submit(row);
-    commit.whenComplete((isNew, error) -> window.release());
-    return commit;
+    return store.submit(row).whenComplete((isNew, error) -> window.release());
   }
 
   private static CompletableFuture<Boolean> tally(
       CompletableFuture<Boolean> future, AtomicLong failed, AtomicLong counted) {
-    future.whenComplete(
+    return future.whenComplete(
         (isNew, error) -> {
           if (error != null) {
             failed.incrementAndGet();
@@ -234,7 +232,6 @@ public final class AnalyticsBench implements Callable<Integer> {
             counted.incrementAndGet();
           }
         });
-    return future;
   }
 
   static AnalyticsRow row(SplittableRandom random, long i, Instant time) {

@@ -18,6 +18,8 @@ public final class Report {
   private Report() {}
 
   /**
+   * Prints the report of one run.
+   *
    * @param scenario the subcommand, e.g. {@code ingest}
    * @param params the options of the run, in display order
    * @param clientCpuSeconds CPU time this load generator used during the measured window
@@ -88,6 +90,7 @@ public final class Report {
         clientCpuSeconds / r.seconds());
   }
 
+  @SuppressWarnings("AnnotateFormatMethod") // no Error Prone annotations on the class path
   private static void row(PrintStream out, String label, String format, Object... args) {
     out.printf(Locale.ROOT, "  %-24s %s%n", label, String.format(Locale.ROOT, format, args));
   }

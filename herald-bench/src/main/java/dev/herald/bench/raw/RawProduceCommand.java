@@ -100,7 +100,7 @@ public final class RawProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (String server : bootstrap.split(",")) {
+    for (String server : bootstrap.split(",", -1)) {
       int colon = server.lastIndexOf(':');
       Loopback.require("--bootstrap", colon > 0 ? server.substring(0, colon) : server);
     }
@@ -170,15 +170,16 @@ public final class RawProduceCommand implements Callable<Integer> {
     for (int i = 0; i < batch; i++) {
       byte[] value = records.get((int) (next.getAndIncrement() % records.size()));
       try {
-        producer.send(
-            new ProducerRecord<>(topic, null, System.currentTimeMillis(), null, value),
-            (metadata, error) -> {
-              if (error != null) {
-                failed.incrementAndGet();
-                codes.merge(error.getClass().getSimpleName(), 1, Integer::sum);
-              }
-              acks.countDown();
-            });
+        var unused = // the callback counts the outcome
+            producer.send(
+                new ProducerRecord<>(topic, null, System.currentTimeMillis(), null, value),
+                (metadata, error) -> {
+                  if (error != null) {
+                    failed.incrementAndGet();
+                    codes.merge(error.getClass().getSimpleName(), 1, Integer::sum);
+                  }
+                  acks.countDown();
+                });
       } catch (RuntimeException e) {
         failed.incrementAndGet();
         codes.merge(e.getClass().getSimpleName(), 1, Integer::sum);

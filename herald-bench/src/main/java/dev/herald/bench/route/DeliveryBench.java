@@ -217,7 +217,7 @@ public final class DeliveryBench {
         if (i == warmup * requestsPerSecond) {
           measuring.set(true);
         }
-        executor.submit(() -> RouteBench.Publisher.post(url, body));
+        executor.execute(() -> RouteBench.Publisher.post(url, body));
       }
     }
     Thread.sleep(3000);

@@ -43,7 +43,7 @@ final class TargetLatency {
         if (i == (long) warmup * 500) {
           measuring.set(true);
         }
-        executor.submit(() -> RouteBench.Publisher.post(url, body));
+        executor.execute(() -> RouteBench.Publisher.post(url, body));
       }
     }
     Thread.sleep(2000);

@@ -87,7 +87,7 @@ public final class TargetTypes {
       }
     }
     if (type.equals("webhook")
-        || type.equals("chat") && !MASK.equals(settings.get("url").asText())) {
+        || (type.equals("chat") && !MASK.equals(settings.get("url").asText()))) {
       checkUrl(settings.get("url"), path + ".url"); // a masked chat URL keeps the stored one
     }
     if (type.equals("bus") && !dev.herald.core.event.Names.isValid(settings.get("bus").asText())) {
@@ -102,7 +102,7 @@ public final class TargetTypes {
     } else {
       try {
         URI uri = new URI(value.asText());
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+        if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()))
             || uri.getHost() == null) {
           problem = "must be an absolute http or https URL";
         }

@@ -30,10 +30,8 @@ final class RulerCheck {
     try {
       return compile(canonicalJson);
     } catch (JsonParseException e) {
-      String field =
-          e.getProcessor() instanceof JsonParser parser
-              ? PatternTree.pathOf(parser.getParsingContext())
-              : null;
+      JsonParser parser = e.getProcessor();
+      String field = parser != null ? PatternTree.pathOf(parser.getParsingContext()) : null;
       throw new InvalidPatternException(reason(e.getOriginalMessage()), field);
     } catch (IOException | RuntimeException e) {
       throw new InvalidPatternException(reason(e.getMessage()), blame(tree).orElse(null));

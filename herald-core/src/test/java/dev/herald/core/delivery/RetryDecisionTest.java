@@ -96,16 +96,16 @@ class RetryDecisionTest {
 
   @Test
   void retryAfterLongerThanTheJitteredDelayIsHonoured() {
-    Failure throttled = Failure.retryable("HttpStatus429", Duration.ofSeconds(120));
+    Failure throttled = Failure.retryable("HttpStatus429", Duration.ofMinutes(2));
     Decision d = RetryDecision.decide(DEFAULTS, 1, INGESTED, NOW, throttled, HIGHEST);
-    assertThat(delay(d)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(delay(d)).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
   void jitteredDelayLongerThanRetryAfterWins() {
     Failure throttled = Failure.retryable("HttpStatus429", Duration.ofMillis(10));
     Decision d = RetryDecision.decide(DEFAULTS, 3, INGESTED, NOW, throttled, HIGHEST);
-    assertThat(delay(d)).isEqualTo(Duration.ofMillis(4000));
+    assertThat(delay(d)).isEqualTo(Duration.ofSeconds(4));
   }
 
   @Test
@@ -172,7 +172,7 @@ class RetryDecisionTest {
   @Test
   void retryAfterBeyondMaxEventAgeIsMaxEventAgeExceeded() {
     RetryPolicy minute = new RetryPolicy(8, 60, 1000, 2.0, 3_600_000);
-    Failure throttled = Failure.retryable("HttpStatus429", Duration.ofSeconds(120));
+    Failure throttled = Failure.retryable("HttpStatus429", Duration.ofMinutes(2));
     Decision d = RetryDecision.decide(minute, 1, INGESTED, NOW, throttled, LOWEST);
     assertThat(((DeadLetter) d).code()).isEqualTo("MaxEventAgeExceeded");
   }

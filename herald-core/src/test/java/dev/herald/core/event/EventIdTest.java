@@ -51,7 +51,7 @@ class EventIdTest {
   @Test
   void parseIsCaseInsensitiveAndRejectsMalformedIds() {
     EventId id = new EventId(1_764_151_200_000L, 1, 2, 3);
-    assertThat(EventId.parse(id.toString().toLowerCase())).contains(id);
+    assertThat(EventId.parse(id.toString().toLowerCase(java.util.Locale.ROOT))).contains(id);
     assertThat(EventId.parse("")).isEmpty();
     assertThat(EventId.parse(null)).isEmpty();
     assertThat(EventId.parse("0123456789ABCDEFGHJKMNPQR")).isEmpty(); // 25 chars

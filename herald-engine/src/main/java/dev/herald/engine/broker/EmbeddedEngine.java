@@ -141,10 +141,9 @@ final class EmbeddedEngine implements Engine {
         }
         long left = deadlineMillis - time.milliseconds();
         if (left <= 0) {
-          String message =
-              "The embedded Kafka broker at %s (data in %s) did not answer within %d s";
           throw new EngineStartException(
-              message.formatted(bootstrap, dir.logDir(), READY_TIMEOUT.toSeconds()) + ": " + last,
+              "The embedded Kafka broker at %s (data in %s) did not answer within %d s: %s"
+                  .formatted(bootstrap, dir.logDir(), READY_TIMEOUT.toSeconds(), last),
               last);
         }
         last = describeCluster(admin, (int) Math.min(left, 2_000));
@@ -280,11 +279,14 @@ final class EmbeddedEngine implements Engine {
   }
 
   private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    if (e.getCause() == null) {
+      return e.toString();
+    }
+    Throwable root = e.getCause();
+    while (root.getCause() != null) { // a Throwable that is its own cause answers null
       root = root.getCause();
     }
-    return root == e ? e.toString() : e + " (caused by " + root + ")";
+    return e + " (caused by " + root + ")";
   }
 
   @Override

@@ -101,20 +101,21 @@ public final class EventAppender implements AutoCloseable {
             encoded.value(),
             headers);
     try {
-      producer.send(
-          record,
-          (metadata, error) -> {
-            if (error != null) {
-              result.completeExceptionally(error);
-            } else {
-              result.complete(
-                  new EventId(
-                      metadata.timestamp(),
-                      encoded.busOrdinal(),
-                      metadata.partition(),
-                      metadata.offset()));
-            }
-          });
+      var unused = // the callback completes result
+          producer.send(
+              record,
+              (metadata, error) -> {
+                if (error != null) {
+                  result.completeExceptionally(error);
+                } else {
+                  result.complete(
+                      new EventId(
+                          metadata.timestamp(),
+                          encoded.busOrdinal(),
+                          metadata.partition(),
+                          metadata.offset()));
+                }
+              });
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }

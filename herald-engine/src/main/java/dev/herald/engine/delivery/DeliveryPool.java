@@ -194,13 +194,13 @@ public final class DeliveryPool implements AutoCloseable {
     if (target.spec().ordered() && !work.fromRetry()) {
       ordered.submit(target.name() + "/" + work.orderKey(), () -> run(work, target, done));
     } else {
-      attempts.submit(() -> run(work, target, done));
+      attempts.execute(() -> run(work, target, done));
     }
   }
 
   /** Records a delivery not invoked again (journaled as delivered), then runs {@code done}. */
   void skip(AttemptResult.SkippedDuplicate skipped, Runnable done) {
-    attempts.submit(
+    attempts.execute(
         () -> {
           try {
             record(skipped);

@@ -18,6 +18,9 @@ public final class AnalyticsSettings {
   private AnalyticsSettings() {}
 
   /**
+   * The analytics store of this Herald: DuckDB in {@code dataDir}, or the PostgreSQL database of
+   * {@code storeUrl} when there is one, with the DuckDB settings of {@code env}.
+   *
    * @throws IllegalArgumentException naming the variable whose value is not valid
    */
   public static AnalyticsConfig of(

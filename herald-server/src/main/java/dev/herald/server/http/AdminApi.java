@@ -116,7 +116,9 @@ public final class AdminApi {
 
   private void listRules(ServerRequest req, ServerResponse res) {
     String bus = param(req, "bus");
-    store.bus(bus).orElseThrow(() -> busNotFound(bus));
+    if (store.bus(bus).isEmpty()) {
+      throw busNotFound(bus);
+    }
     list(
         req,
         res,

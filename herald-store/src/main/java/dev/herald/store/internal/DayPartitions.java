@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -66,7 +67,7 @@ final class DayPartitions {
   }
 
   /** The daily partitions that exist now, by day (the DEFAULT partition is not among them). */
-  TreeMap<LocalDate, String> existing() throws SQLException {
+  NavigableMap<LocalDate, String> existing() throws SQLException {
     List<String> names =
         db.read(
             c ->
@@ -77,7 +78,7 @@ final class DayPartitions {
                         + " WHERE i.inhparent = to_regclass(?)",
                     s -> s.setString(1, table),
                     row -> row.getString(1)));
-    TreeMap<LocalDate, String> days = new TreeMap<>();
+    NavigableMap<LocalDate, String> days = new TreeMap<>();
     for (String name : names) {
       day(name).ifPresent(day -> days.put(day, name));
     }

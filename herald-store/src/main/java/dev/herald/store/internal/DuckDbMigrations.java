@@ -81,7 +81,7 @@ final class DuckDbMigrations {
   /** The statements of a script: split at semicolons, comment lines dropped. */
   static List<String> statements(String script) {
     StringBuilder code = new StringBuilder();
-    for (String line : script.split("\n")) {
+    for (String line : script.lines().toList()) {
       if (!line.strip().startsWith("--")) {
         code.append(line).append('\n');
       }

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.NavigableMap;
 
 /**
  * Retention of the delivery journal and the routings (the journeys), one entry point for both
@@ -52,7 +52,7 @@ final class JournalRetention {
     Report report = new Report();
     LocalDate firstKept = IngestDays.dayOf(cutoff);
     for (DayPartitions table : partitioned) {
-      TreeMap<LocalDate, String> existing = createAhead(table, now, report);
+      NavigableMap<LocalDate, String> existing = createAhead(table, now, report);
       for (String name : existing.headMap(firstKept).values()) {
         report.add(table.drop(name), name, report.dropped);
       }
@@ -75,9 +75,9 @@ final class JournalRetention {
   }
 
   /** Creates what is missing of {@code table}; returns the partitions that existed before. */
-  private static TreeMap<LocalDate, String> createAhead(
+  private static NavigableMap<LocalDate, String> createAhead(
       DayPartitions table, Instant now, Report report) throws SQLException {
-    TreeMap<LocalDate, String> existing = table.existing();
+    NavigableMap<LocalDate, String> existing = table.existing();
     LocalDate today = IngestDays.dayOf(now);
     for (int ahead = 0; ahead <= DAYS_AHEAD; ahead++) {
       LocalDate day = today.plusDays(ahead);

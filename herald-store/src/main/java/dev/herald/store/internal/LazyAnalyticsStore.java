@@ -65,7 +65,7 @@ final class LazyAnalyticsStore implements AnalyticsStore {
 
   @Override
   public void prepare() {
-    opening();
+    var unused = opening(); // its outcome is the next call's: that one waits for it or retries
   }
 
   @Override

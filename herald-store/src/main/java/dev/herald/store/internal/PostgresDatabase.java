@@ -110,7 +110,7 @@ final class PostgresDatabase implements Database {
 
   private static String rootCause(Throwable error) {
     Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
+    while (root.getCause() != null) { // a Throwable that is its own cause answers null
       root = root.getCause();
     }
     return root.toString();

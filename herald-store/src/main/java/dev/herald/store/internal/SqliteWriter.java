@@ -167,7 +167,7 @@ final class SqliteWriter implements AutoCloseable {
     try (Statement tx = connection.createStatement()) {
       tx.execute("BEGIN IMMEDIATE");
       for (Task<?> task : tasks) {
-        runInSavepoint(tx, task, completions);
+        runInSavepoint(task, completions);
       }
       tx.execute("COMMIT");
     } catch (SQLException e) {
@@ -183,8 +183,7 @@ final class SqliteWriter implements AutoCloseable {
     log.debug("SQLite writer committed a batch of {} writes", tasks.size());
   }
 
-  private <T> void runInSavepoint(Statement tx, Task<T> task, List<Runnable> completions)
-      throws SQLException {
+  private <T> void runInSavepoint(Task<T> task, List<Runnable> completions) throws SQLException {
     savepoints().savepoint().execute();
     T result;
     try {

@@ -193,8 +193,8 @@ class AnalyticsAppenderTest {
   void aCallerWaitsForRoomWhenTheQueueIsFullAndGivesUpAtItsDeadline() {
     FakeDatabase db = new FakeDatabase();
     AnalyticsAppender appender = appender(db, 2, 2);
-    appender.submit(row("a"), WAIT);
-    appender.submit(row("b"), WAIT);
+    var a = appender.submit(row("a"), WAIT);
+    var b = appender.submit(row("b"), WAIT);
 
     assertThatThrownBy(() -> appender.submit(row("c"), Duration.ofMillis(50)))
         .isInstanceOf(StoreUnavailableException.class)
@@ -202,6 +202,7 @@ class AnalyticsAppenderTest {
 
     assertThat(appender.stats().queuedRows()).isEqualTo(2);
     appender.runOnce();
+    assertThat(List.of(a, b)).allSatisfy(f -> assertThat(f).isCompletedWithValue(true));
     assertThat(appender.submit(row("c"), Duration.ofMillis(50))).isNotDone();
   }
 
@@ -211,7 +212,8 @@ class AnalyticsAppenderTest {
     AnalyticsAppender appender =
         new AnalyticsAppender(db, 10, Duration.ZERO, 100, 1024 * 1024); // 1 MiB
     String big = "x".repeat(300 * 1024); // about 600 KiB as a Java string
-    appender.submit(new AnalyticsRow("a", "E", "d", "s", "T", T0, T0, T0, big), WAIT);
+    assertThat(appender.submit(new AnalyticsRow("a", "E", "d", "s", "T", T0, T0, T0, big), WAIT))
+        .isNotDone();
 
     assertThatThrownBy(
             () ->

@@ -131,8 +131,9 @@ class SqliteWriterTest {
 
   @Test
   void batchWhoseCommitFailsIsRetriedOneWriteAtATime() throws Exception {
-    insert("parents", "1");
+    CompletableFuture<Integer> parent = insert("parents", "1");
     writer.runOnce();
+    assertThat(parent.get()).isEqualTo(1);
     CompletableFuture<Integer> good = insert("children", "1, 1");
     CompletableFuture<Integer> orphan = insert("children", "2, 99"); // fails only at commit
     CompletableFuture<Integer> alsoGood = insert("items", "'x'");
@@ -148,7 +149,7 @@ class SqliteWriterTest {
   @Test
   void aBatchHoldsAtMostMaxBatchWrites() {
     for (int i = 0; i < 25; i++) {
-      insert("items", "'" + i + "'");
+      var unused = insert("items", "'" + i + "'");
     }
 
     assertThat(List.of(writer.runOnce(), writer.runOnce(), writer.runOnce(), writer.runOnce()))

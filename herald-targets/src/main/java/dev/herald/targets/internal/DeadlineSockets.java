@@ -24,7 +24,9 @@ import javax.net.SocketFactory;
  * list is safe to close from its watchdog thread.
  */
 final class DeadlineSockets extends SocketFactory {
+  @SuppressWarnings("ThreadLocalUsage") // one per email target: its attempts, not the JVM's
   private final ThreadLocal<Attempt> current = new ThreadLocal<>();
+
   private final InstantSource clock;
 
   DeadlineSockets(InstantSource clock) {

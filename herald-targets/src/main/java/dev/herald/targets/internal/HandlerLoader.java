@@ -55,7 +55,7 @@ final class HandlerLoader {
     } catch (LinkageError e) {
       throw invalid(HANDLER, what + " cannot be loaded from " + s.jarName() + ": " + e);
     }
-    if (type.getClassLoader() != loader) {
+    if (!loader.equals(type.getClassLoader())) { // the jar's own loader, not one it delegates to
       throw invalid(HANDLER, what + " is a class of Herald itself, not of " + s.jarName());
     }
     if (!EventHandler.class.isAssignableFrom(type)) {

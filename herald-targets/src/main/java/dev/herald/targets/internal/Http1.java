@@ -219,7 +219,7 @@ final class Http1 implements AutoCloseable {
     conn.idleSinceNanos = now;
     connections.offerFirst(conn);
     Connection oldest = connections.peekLast();
-    if (oldest != null && now - oldest.idleSinceNanos >= KEEP_ALIVE.toNanos()
+    if ((oldest != null && now - oldest.idleSinceNanos >= KEEP_ALIVE.toNanos())
         || connections.size() > MAX_IDLE_PER_ROUTE) {
       Connection dropped = connections.pollLast();
       if (dropped != null) {
