@@ -137,6 +137,7 @@ public final class Herald implements AutoCloseable {
     SecretBox secrets = SecretKeys.load(config);
     StateStore store =
         open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl(), secrets)));
+    Optional<Duration> analyticsRetention = AnalyticsSettings.retention(System.getenv());
     analytics =
         open(
             AnalyticsStore.open(
@@ -159,7 +160,7 @@ public final class Herald implements AutoCloseable {
     EventReader reader =
         open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));
     IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
-    schedulePurge(ingest, store, clock);
+    schedulePurge(ingest, store, analyticsRetention, clock);
 
     Queues queues = new Queues(store, clock, secrets, new Envelopes(buses, topics, reader)::of);
     TargetServices services =
@@ -303,10 +304,14 @@ public final class Herald implements AutoCloseable {
   }
 
   /**
-   * Every minute: drop client ids past the dedupe window, and journeys and the delivery keys queues
-   * took past their retention.
+   * Every minute: drop client ids past the dedupe window, journeys and the delivery keys queues
+   * took past their retention, and analytics rows past theirs when one is set.
    */
-  private void schedulePurge(IngestService ingest, StateStore store, InstantSource clock) {
+  private void schedulePurge(
+      IngestService ingest,
+      StateStore store,
+      Optional<Duration> analyticsRetention,
+      InstantSource clock) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("herald-purge").daemon().factory());
@@ -323,10 +328,22 @@ public final class Herald implements AutoCloseable {
               } catch (RuntimeException e) {
                 LOG.warn("cannot purge expired state: {}", e.toString());
               }
+              analyticsRetention.ifPresent(keep -> purgeAnalytics(clock.instant().minus(keep)));
             },
             1,
             1,
             TimeUnit.MINUTES);
+  }
+
+  private void purgeAnalytics(Instant cutoff) {
+    try {
+      long rows = analytics.purgeBefore(cutoff);
+      if (rows > 0) {
+        LOG.info("purged {} analytics rows ingested before {}", rows, cutoff);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot purge the analytics store: {}", e.toString());
+    }
   }
 
   private static void bindJvmMetrics(PrometheusMeterRegistry metrics) {

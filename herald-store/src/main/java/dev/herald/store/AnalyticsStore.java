@@ -72,6 +72,17 @@ public interface AnalyticsStore extends AutoCloseable {
    */
   List<CountSeries> counts(CountQuery query);
 
+  /**
+   * Deletes the raw rows of the events ingested before {@code cutoff}, and their delivery keys
+   * (redeliveries of them would count again: purge only past every redelivery); the per-minute
+   * counts stay, so counts of purged times still answer. Runs on the appender thread between
+   * batches and returns the raw rows deleted, or 0 at once when the store has not opened (a purge
+   * does not open it).
+   *
+   * @throws StoreUnavailableException when the purge failed (nothing of it, or a part, is done)
+   */
+  long purgeBefore(Instant cutoff);
+
   /** What the appender has done so far; never opens the store ({@link AnalyticsStats#NONE}). */
   AnalyticsStats stats();
 

@@ -205,6 +205,36 @@ abstract class AnalyticsStoreContract {
   }
 
   @Test
+  void aPurgeDeletesRawRowsAndKeysIngestedBeforeTheCutoffAndKeepsTheCounts() throws Exception {
+    Instant monthAgo = T0.minus(Duration.ofDays(30));
+    append(row("old-1", "T", monthAgo));
+    append(row("old-2", "T", monthAgo.plusSeconds(1)));
+    append(row("new-1", "T", T0));
+
+    assertThat(store.purgeBefore(T0.minus(Duration.ofDays(1)))).isEqualTo(2);
+
+    CountQuery all =
+        query(
+            GroupBy.DETAIL_TYPE,
+            Interval.DAY,
+            monthAgo.minus(Duration.ofDays(1)),
+            T0.plusSeconds(60));
+    assertThat(store.counts(all)).extracting(CountSeries::total).containsExactly(3L);
+    assertThat(append(row("new-1", "T", T0))).as("a kept key").isFalse();
+    assertThat(append(row("old-1", "T", monthAgo))).as("a purged key counts again").isTrue();
+    store.close();
+    try (Connection c = rawConnection();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT (SELECT COUNT(*) FROM analytics_events),"
+                    + " (SELECT COUNT(*) FROM analytics_delivery_keys)")) {
+      assertThat(r.next()).isTrue();
+      assertThat(List.of(r.getLong(1), r.getLong(2))).containsExactly(2L, 2L);
+    }
+  }
+
+  @Test
   void hoursAndDaysAddUpTheirMinutesAlignedToUtc() {
     Instant day = Instant.parse("2026-11-26T00:00:00Z");
     append(row("a", "T", day.plus(Duration.ofMinutes(10))));

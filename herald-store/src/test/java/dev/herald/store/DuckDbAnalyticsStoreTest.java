@@ -46,6 +46,8 @@ class DuckDbAnalyticsStoreTest extends AnalyticsStoreContract {
   @Test
   void opensNothingUntilFirstUseThenKeepsAnalyticsDuckdbInTheDataDir() {
     Path file = tempDir.resolve("data").resolve("analytics.duckdb");
+    assertThat(store.purgeBefore(T0)).as("a purge does not open the store").isZero();
+    assertThat(store.stats()).isEqualTo(AnalyticsStats.NONE);
     assertThat(file).doesNotExist();
 
     append(row("a", "T", T0));

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * database's, and every row of the batch fails at once with it: row-at-a-time writes would fail the
  * same way, only thousands of times slower. Failed rows are retried by the delivery engine.
  *
+ * <p>Chores ({@link #submitChore}: a purge) go through the same queue and run on the appender
+ * thread between two batches, as the database's only writer.
+ *
  * <p>Back-pressure: the queue holds at most {@code queueRows} rows weighing {@code queueBytes}
  * together ({@link AnalyticsRow#weight()}); {@link #submit} waits for room.
  *
@@ -52,7 +55,19 @@ final class AnalyticsAppender implements AutoCloseable {
     Set<String> write(List<AnalyticsRow> rows) throws SQLException;
   }
 
-  private record Pending(AnalyticsRow row, CompletableFuture<Boolean> future, int permits) {}
+  /** Work for the database's writer other than rows (a purge): runs between two batches. */
+  @FunctionalInterface
+  interface Chore<T> {
+    T run() throws SQLException;
+  }
+
+  /** A row to write, or a chore ({@code row} null) to run once the rows ahead of it are. */
+  private record Pending(
+      AnalyticsRow row, CompletableFuture<Boolean> future, int permits, Runnable chore) {
+    Pending(AnalyticsRow row, CompletableFuture<Boolean> future, int permits) {
+      this(row, future, permits, null);
+    }
+  }
 
   private static final Pending STOP = new Pending(null, new CompletableFuture<>(), 0);
 
@@ -121,6 +136,37 @@ final class AnalyticsAppender implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues {@code chore} for the appender thread, behind the rows accepted so far; returns the
+   * future of its result. It fails with {@link StoreUnavailableException} when the chore throws
+   * {@link SQLException}.
+   *
+   * @throws StoreClosedException after {@link #close} started
+   */
+  <T> CompletableFuture<T> submitChore(Chore<T> chore) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Runnable run =
+        () -> {
+          try {
+            result.complete(chore.run());
+          } catch (SQLException e) {
+            result.completeExceptionally(unavailable(e));
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        };
+    accepting.readLock().lock();
+    try {
+      if (closing) {
+        throw closed();
+      }
+      queue.add(new Pending(null, new CompletableFuture<>(), 0, run));
+      return result;
+    } finally {
+      accepting.readLock().unlock();
+    }
+  }
+
   /** What the appender has done so far. */
   AnalyticsStats stats() {
     return new AnalyticsStats(
@@ -155,7 +201,7 @@ final class AnalyticsAppender implements AutoCloseable {
 
   /**
    * Takes and writes one batch of what is queued now, on the calling thread (tests drive a writer
-   * that was not started this way); returns how many rows it took.
+   * that was not started this way); returns how many rows and chores it took.
    */
   int runOnce() {
     List<Pending> batch = new ArrayList<>();
@@ -190,12 +236,33 @@ final class AnalyticsAppender implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes the rows of {@code batch} up to a {@link #STOP} (after which nothing is queued), in
+   * batches split at each chore, which runs once the rows ahead of it are written; returns how many
+   * rows and chores it took.
+   */
   private int runBatch(List<Pending> batch) {
-    int stop = batch.indexOf(STOP);
-    List<Pending> work = stop < 0 ? batch : batch.subList(0, stop);
-    if (stop >= 0) {
-      stopped = true;
+    List<Pending> rows = new ArrayList<>();
+    int taken = 0;
+    for (Pending p : batch) {
+      if (p == STOP) {
+        stopped = true;
+        break;
+      }
+      taken++;
+      if (p.chore() == null) {
+        rows.add(p);
+        continue;
+      }
+      writeRows(rows);
+      rows.clear();
+      p.chore().run();
     }
+    writeRows(rows);
+    return taken;
+  }
+
+  private void writeRows(List<Pending> work) {
     try {
       write(work);
     } catch (RuntimeException | Error e) {
@@ -207,7 +274,6 @@ final class AnalyticsAppender implements AutoCloseable {
       work.forEach(p -> budget.release(p.permits()));
       slots.release(work.size());
     }
-    return work.size();
   }
 
   /** Adds a written batch to the stats: every future is complete by now. */

@@ -4,6 +4,7 @@ import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
 import dev.herald.store.AnalyticsRow;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -25,6 +26,13 @@ interface AnalyticsDatabase extends AutoCloseable {
    * stored.
    */
   Set<String> writeBatch(List<AnalyticsRow> rows) throws SQLException;
+
+  /**
+   * Deletes the raw rows of the events ingested before {@code cutoff} and the delivery keys that
+   * can no longer come back (DuckDB: ingested before it; PostgreSQL: delivered before it, which is
+   * later); the per-minute counts stay. Called by the appender thread; returns the rows deleted.
+   */
+  long purgeBefore(Instant cutoff) throws SQLException;
 
   /** The counts {@code query} asks for, highest total first. */
   List<CountSeries> counts(CountQuery query) throws SQLException;

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -262,6 +263,27 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
     } catch (SQLException | RuntimeException e) {
       log.warn("merging the analytics per-minute counts failed (retried later): {}", e.toString());
       rollback(e);
+    }
+  }
+
+  @Override
+  public long purgeBefore(Instant cutoff) throws SQLException {
+    long micros = AnalyticsSql.micros(cutoff);
+    try (PreparedStatement keys =
+            writer.prepareStatement(
+                "DELETE FROM analytics_delivery_keys WHERE ingested_at < make_timestamp(?)");
+        PreparedStatement events =
+            writer.prepareStatement(
+                "DELETE FROM analytics_events WHERE ingested_at < make_timestamp(?)")) {
+      keys.setLong(1, micros);
+      keys.executeUpdate();
+      events.setLong(1, micros);
+      long deleted = events.executeUpdate();
+      writer.commit();
+      return deleted;
+    } catch (SQLException | RuntimeException e) {
+      rollback(e);
+      throw e;
     }
   }
 

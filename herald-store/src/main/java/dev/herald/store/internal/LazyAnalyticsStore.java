@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,14 +94,29 @@ final class LazyAnalyticsStore implements AnalyticsStore {
   }
 
   @Override
+  public long purgeBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    return opened()
+        .map(
+            now ->
+                await(now.appender().submitChore(() -> now.db().purgeBefore(cutoff)), NO_DEADLINE))
+        .orElse(0L);
+  }
+
+  @Override
   public AnalyticsStats stats() {
+    return opened().map(now -> now.appender().stats()).orElse(AnalyticsStats.NONE);
+  }
+
+  /** The database and appender if the store has opened (and not closed); never opens it. */
+  private Optional<Running> opened() {
     CompletableFuture<Running> now;
     synchronized (lock) {
-      now = running;
+      now = closed ? null : running;
     }
     return now != null && now.isDone() && !now.isCompletedExceptionally()
-        ? now.join().appender().stats()
-        : AnalyticsStats.NONE;
+        ? Optional.of(now.join())
+        : Optional.empty();
   }
 
   @Override

@@ -11,6 +11,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -40,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class PostgresAnalytics implements AnalyticsDatabase {
   private static final Logger log = LoggerFactory.getLogger(PostgresAnalytics.class);
   static final int POOL_SIZE = 3;
+  static final int PURGE_CHUNK = 5_000;
 
   private static final String INSERT_KEYS =
       "INSERT INTO analytics_delivery_keys (delivery_key, delivered_at)"
@@ -190,6 +194,39 @@ final class PostgresAnalytics implements AnalyticsDatabase {
   private static <T> Array longs(Connection c, List<T> items, Function<T, Long> field)
       throws SQLException {
     return c.createArrayOf("bigint", items.stream().map(field).toArray(Long[]::new));
+  }
+
+  @Override
+  public long purgeBefore(Instant cutoff) throws SQLException {
+    long deleted = 0;
+    try (Connection connection = pool.getConnection()) { // auto-commit: a chunk per transaction
+      OffsetDateTime before = cutoff.atOffset(ZoneOffset.UTC);
+      deleteInChunks(connection, "analytics_delivery_keys", "delivered_at", before);
+      deleted += deleteInChunks(connection, "analytics_events", "ingested_at", before);
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes {@code table}'s rows whose {@code column} is before {@code cutoff}, a chunk at once.
+   */
+  private static long deleteInChunks(
+      Connection connection, String table, String column, OffsetDateTime cutoff)
+      throws SQLException {
+    long deleted = 0;
+    try (PreparedStatement chunk =
+        connection.prepareStatement(
+            "DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s WHERE %2$s < ? LIMIT ?))"
+                .formatted(table, column))) {
+      int rows;
+      do {
+        chunk.setObject(1, cutoff);
+        chunk.setInt(2, PURGE_CHUNK);
+        rows = chunk.executeUpdate();
+        deleted += rows;
+      } while (rows == PURGE_CHUNK);
+    }
+    return deleted;
   }
 
   @Override

@@ -190,6 +190,35 @@ class AnalyticsAppenderTest {
   }
 
   @Test
+  void aChoreRunsBetweenTheRowsQueuedBeforeItAndThoseAfter() {
+    FakeDatabase db = new FakeDatabase();
+    AnalyticsAppender appender = appender(db, 10, 100);
+    var a = appender.submit(row("a"), WAIT);
+    var chore =
+        appender.submitChore(
+            () -> {
+              db.batches.add(List.of("chore"));
+              return 7L;
+            });
+    var b = appender.submit(row("b"), WAIT);
+    var failing =
+        appender.submitChore(
+            () -> {
+              throw new SQLException("disk full");
+            });
+
+    assertThat(appender.runOnce()).isEqualTo(4);
+
+    assertThat(db.batches).containsExactly(List.of("a"), List.of("chore"), List.of("b"));
+    assertThat(List.of(a, b)).allSatisfy(f -> assertThat(f).isCompletedWithValue(true));
+    assertThat(chore).isCompletedWithValue(7L);
+    assertThatThrownBy(failing::get)
+        .hasCauseInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("disk full");
+    assertThat(appender.stats()).isEqualTo(new AnalyticsStats(0, 2, 2, 0, 0));
+  }
+
+  @Test
   void aCallerWaitsForRoomWhenTheQueueIsFullAndGivesUpAtItsDeadline() {
     FakeDatabase db = new FakeDatabase();
     AnalyticsAppender appender = appender(db, 2, 2);
