@@ -2,8 +2,6 @@ package dev.herald.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.core.analytics.CountQuery;
-import dev.herald.core.analytics.CountSeries;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,15 +92,7 @@ class DuckDbAnalyticsStoreTest extends AnalyticsStoreContract {
 
     assertThat(append(again)).isFalse();
     assertThat(append(row("new", "T", T0))).isTrue();
-    assertThat(
-            store.counts(
-                query(
-                    CountQuery.GroupBy.DETAIL_TYPE,
-                    CountQuery.Interval.MINUTE,
-                    T0,
-                    T0.plusSeconds(60))))
-        .extracting(CountSeries::total)
-        .containsExactly(2L);
+    assertThat(firstMinuteTotals()).containsExactly(2L);
   }
 
   @Test
