@@ -39,6 +39,11 @@ import org.HdrHistogram.Histogram;
  *       committed to the analytics store, at the type's default {@code concurrency.max} (512);
  *       counted from Herald's metrics, like {@code log}.
  * </ul>
+ *
+ * <p>After the throughput phase, {@code webhook} and {@code neighbours} measure latency at RATE;
+ * {@code log} and {@code analytics} publish at RATE for LAT_SECONDS instead and report the largest
+ * backlog (read from the metrics each second) and how long it took to drain: whether the targets
+ * keep up at that rate.
  */
 public final class DeliveryBench {
   private static final Pattern DELIVERED =
@@ -77,7 +82,9 @@ public final class DeliveryBench {
           "{\"pattern\":{\"source\":[\"" + RouteBench.SOURCE + "\"]},\"targets\":[" + rule + "]}");
       boolean inProcess = mode.equals("log") || mode.equals("analytics");
       throughput(url, events, inProcess ? () -> deliveredSoFar(url) : received::get);
-      if (!inProcess) {
+      if (inProcess) {
+        sustained(url, latencySeconds, rate, mode);
+      } else {
         latency(url, latencySeconds, rate, latency, measuring, mode);
       }
     } finally {
@@ -198,6 +205,52 @@ public final class DeliveryBench {
         done / seconds,
         done / seconds / 3,
         cpuPerDelivery);
+  }
+
+  /**
+   * Whether in-process targets keep up at {@code rate} events/s: publishes for {@code seconds},
+   * reads the delivered count from the metrics every second, and reports the largest backlog (3
+   * deliveries per published event not delivered yet) and how long the last one took to drain.
+   */
+  private static void sustained(String url, int seconds, int rate, String mode) throws Exception {
+    String body = RouteBench.Publisher.batch(10);
+    long requestsPerSecond = rate / 10; // batches of 10
+    long period = 1_000_000_000L / requestsPerSecond;
+    long before = deliveredSoFar(url);
+    long maxBacklog = 0;
+    long start = System.nanoTime();
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long i = 0; i < seconds * requestsPerSecond; i++) {
+        long wait = start + i * period - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(Duration.ofNanos(wait));
+        }
+        executor.execute(() -> RouteBench.Publisher.post(url, body));
+        if (i % requestsPerSecond == requestsPerSecond - 1) {
+          long published = (i + 1) * 10;
+          maxBacklog = Math.max(maxBacklog, 3 * published - (deliveredSoFar(url) - before));
+        }
+      }
+    }
+    long end = System.nanoTime();
+    long target = 3L * seconds * rate;
+    long deadline = end + Duration.ofMinutes(2).toNanos();
+    while (deliveredSoFar(url) - before < target && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long drained = deliveredSoFar(url) - before;
+    System.out.printf(
+        Locale.ROOT,
+        "%d events/s x 3 %s targets for %d s: largest backlog %d deliveries (%.2f s of load);"
+            + " %d of %d delivered %.2f s after the last publish%n",
+        rate,
+        mode,
+        seconds,
+        maxBacklog,
+        maxBacklog / (3.0 * rate),
+        drained,
+        target,
+        (System.nanoTime() - end) / 1e9);
   }
 
   private static void latency(
