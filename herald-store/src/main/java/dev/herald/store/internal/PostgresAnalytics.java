@@ -198,13 +198,11 @@ final class PostgresAnalytics implements AnalyticsDatabase {
 
   @Override
   public long purgeBefore(Instant cutoff) throws SQLException {
-    long deleted = 0;
     try (Connection connection = pool.getConnection()) { // auto-commit: a chunk per transaction
       OffsetDateTime before = cutoff.atOffset(ZoneOffset.UTC);
       deleteInChunks(connection, "analytics_delivery_keys", "delivered_at", before);
-      deleted += deleteInChunks(connection, "analytics_events", "ingested_at", before);
+      return deleteInChunks(connection, "analytics_events", "ingested_at", before);
     }
-    return deleted;
   }
 
   /**
