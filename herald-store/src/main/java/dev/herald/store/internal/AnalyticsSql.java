@@ -36,14 +36,17 @@ final class AnalyticsSql {
 
   private AnalyticsSql() {}
 
-  /** The counts the stored rows add, by cell, in a fixed order (so writers lock in one order). */
-  static Map<MinuteKey, Long> tally(List<AnalyticsRow> rows, Set<String> stored) {
+  /** The rows whose delivery key is one of {@code keys}, in their order. */
+  static List<AnalyticsRow> withKeys(List<AnalyticsRow> rows, Set<String> keys) {
+    return rows.stream().filter(row -> keys.contains(row.deliveryKey())).toList();
+  }
+
+  /** The counts {@code rows} add, by cell, in a fixed order (so writers lock in one order). */
+  static Map<MinuteKey, Long> tally(List<AnalyticsRow> rows) {
     Map<MinuteKey, Long> counts = new TreeMap<>();
     for (AnalyticsRow row : rows) {
-      if (stored.contains(row.deliveryKey())) {
-        counts.merge(
-            new MinuteKey(row.bus(), row.source(), row.detailType(), row.minute()), 1L, Long::sum);
-      }
+      counts.merge(
+          new MinuteKey(row.bus(), row.source(), row.detailType(), row.minute()), 1L, Long::sum);
     }
     return counts;
   }

@@ -133,9 +133,10 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
         statement.execute("DELETE FROM stage_keys");
       }
       stored = newKeys(rows);
-      appendKeys(rows, stored);
-      appendEvents(rows, stored);
-      Map<AnalyticsSql.MinuteKey, Long> counts = AnalyticsSql.tally(rows, stored);
+      List<AnalyticsRow> fresh = AnalyticsSql.withKeys(rows, stored);
+      appendKeys(fresh);
+      appendEvents(fresh);
+      Map<AnalyticsSql.MinuteKey, Long> counts = AnalyticsSql.tally(fresh);
       appendCounts(counts);
       writer.commit();
       counts.keySet().forEach(cell -> unmerged.add(cell.epochMinute()));
@@ -176,38 +177,34 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
     return fresh;
   }
 
-  private void appendKeys(List<AnalyticsRow> rows, Set<String> fresh) throws SQLException {
+  private void appendKeys(List<AnalyticsRow> fresh) throws SQLException {
     try (DuckDBAppender keys =
         writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "analytics_delivery_keys")) {
-      for (AnalyticsRow row : rows) {
-        if (fresh.contains(row.deliveryKey())) {
-          keys.beginRow()
-              .append(row.deliveryKey())
-              .appendEpochMicros(AnalyticsSql.micros(row.ingestedAt()))
-              .endRow();
-        }
+      for (AnalyticsRow row : fresh) {
+        keys.beginRow()
+            .append(row.deliveryKey())
+            .appendEpochMicros(AnalyticsSql.micros(row.ingestedAt()))
+            .endRow();
       }
     }
   }
 
-  private void appendEvents(List<AnalyticsRow> rows, Set<String> stored) throws SQLException {
+  private void appendEvents(List<AnalyticsRow> fresh) throws SQLException {
     try (DuckDBAppender events =
         writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "analytics_events")) {
-      for (AnalyticsRow row : rows) {
-        if (stored.contains(row.deliveryKey())) {
-          events
-              .beginRow()
-              .append(row.deliveryKey())
-              .append(row.eventId())
-              .append(row.bus())
-              .append(row.source())
-              .append(row.detailType())
-              .appendEpochMicros(AnalyticsSql.micros(row.time()))
-              .appendEpochMicros(AnalyticsSql.micros(row.ingestedAt()))
-              .appendEpochMicros(AnalyticsSql.micros(row.deliveredAt()))
-              .append(row.envelope())
-              .endRow();
-        }
+      for (AnalyticsRow row : fresh) {
+        events
+            .beginRow()
+            .append(row.deliveryKey())
+            .append(row.eventId())
+            .append(row.bus())
+            .append(row.source())
+            .append(row.detailType())
+            .appendEpochMicros(AnalyticsSql.micros(row.time()))
+            .appendEpochMicros(AnalyticsSql.micros(row.ingestedAt()))
+            .appendEpochMicros(AnalyticsSql.micros(row.deliveredAt()))
+            .append(row.envelope())
+            .endRow();
       }
     }
   }

@@ -1,6 +1,5 @@
 package dev.herald.store.internal;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
@@ -75,27 +74,15 @@ final class PostgresAnalytics implements AnalyticsDatabase {
 
   /** Connects to {@code url} and migrates the analytics tables. */
   static PostgresAnalytics open(String url) {
-    String safeUrl = PostgresDatabase.withoutQuery(url);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setPoolName("herald-analytics");
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setMinimumIdle(1);
-    config.setConnectionTimeout(PostgresDatabase.CONNECTION_TIMEOUT_MILLIS);
-    HikariDataSource pool;
-    try {
-      pool = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new StoreUnavailableException(
-          "cannot connect to the PostgreSQL analytics store at " + safeUrl + ": " + e, e);
-    }
+    HikariDataSource pool =
+        PostgresDatabase.pool(url, "herald-analytics", POOL_SIZE, "analytics store");
     try {
       migrate(pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
-    return new PostgresAnalytics(pool, safeUrl);
+    return new PostgresAnalytics(pool, PostgresDatabase.withoutQuery(url));
   }
 
   private static void migrate(HikariDataSource pool) {
@@ -129,11 +116,10 @@ final class PostgresAnalytics implements AnalyticsDatabase {
       connection.setAutoCommit(false);
       try {
         Set<String> stored = insertKeys(connection, sorted);
-        List<AnalyticsRow> fresh =
-            sorted.stream().filter(r -> stored.contains(r.deliveryKey())).toList();
+        List<AnalyticsRow> fresh = AnalyticsSql.withKeys(sorted, stored);
         if (!fresh.isEmpty()) {
           insertEvents(connection, fresh);
-          addCounts(connection, AnalyticsSql.tally(fresh, stored));
+          addCounts(connection, AnalyticsSql.tally(fresh));
         }
         connection.commit();
         return stored;

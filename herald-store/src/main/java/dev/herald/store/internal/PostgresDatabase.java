@@ -34,27 +34,40 @@ final class PostgresDatabase implements Database {
 
   /** Connects to {@code url}, migrates the schema and returns the open database. */
   static PostgresDatabase open(String url) {
-    String safeUrl = withoutQuery(url);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setPoolName("herald-store");
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setMinimumIdle(1);
-    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
-    HikariDataSource pool;
-    try {
-      pool = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new StoreUnavailableException(
-          "cannot connect to the PostgreSQL state store at " + safeUrl + ": " + rootCause(e), e);
-    }
+    HikariDataSource pool = pool(url, "herald-store", POOL_SIZE, "state store");
     try {
       Migrations.apply(pool, "postgresql");
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
-    return new PostgresDatabase(pool, safeUrl);
+    return new PostgresDatabase(pool, withoutQuery(url));
+  }
+
+  /**
+   * A connection pool of {@code size} to {@code url}, connected once.
+   *
+   * @throws StoreUnavailableException naming {@code what} ("state store") when it cannot connect
+   */
+  static HikariDataSource pool(String url, String name, int size, String what) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setPoolName(name);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException(
+          "cannot connect to the PostgreSQL "
+              + what
+              + " at "
+              + withoutQuery(url)
+              + ": "
+              + rootCause(e),
+          e);
+    }
   }
 
   @Override
