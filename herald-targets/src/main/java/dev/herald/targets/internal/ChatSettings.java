@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.config.ConfigException;
 import dev.herald.targets.TargetContext;
 import dev.herald.targets.internal.Templates.Escaping;
+import dev.herald.targets.internal.http.AddressPolicy;
+import dev.herald.targets.internal.http.Http1;
+import dev.herald.targets.internal.http.HttpUrls;
 import java.net.URI;
 import java.util.Optional;
 
@@ -17,7 +20,7 @@ import java.util.Optional;
 record ChatSettings(URI url, Optional<Templates.Template> text, Optional<JsonTemplate> blocks) {
 
   static ChatSettings parse(ObjectNode s, TargetContext context) {
-    URI url = WebhookSettings.url(s.get("url"), "chat.url");
+    URI url = HttpUrls.parse(s.get("url"), "chat.url");
     AddressPolicy policy = new AddressPolicy(context.loopbackAllowed(), context.allowedHosts());
     if (!"https".equals(url.getScheme()) && !policy.allowsPlainHttp(Http1.bareHost(url))) {
       throw new ConfigException.Invalid(

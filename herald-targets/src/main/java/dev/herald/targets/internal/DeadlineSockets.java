@@ -1,5 +1,6 @@
 package dev.herald.targets.internal;
 
+import dev.herald.targets.internal.http.AddressPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

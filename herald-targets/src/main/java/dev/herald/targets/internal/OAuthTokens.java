@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.json.Json;
+import dev.herald.targets.internal.http.AddressPolicy;
+import dev.herald.targets.internal.http.HeaderRules;
+import dev.herald.targets.internal.http.Http1;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URLEncoder;

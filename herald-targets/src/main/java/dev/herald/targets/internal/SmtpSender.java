@@ -2,6 +2,7 @@ package dev.herald.targets.internal;
 
 import dev.herald.api.delivery.Outcome;
 import dev.herald.targets.TargetContext;
+import dev.herald.targets.internal.http.AddressPolicy;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;

@@ -3,8 +3,9 @@ package dev.herald.targets.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.config.ConfigException;
+import dev.herald.targets.internal.http.HeaderRules;
+import dev.herald.targets.internal.http.HttpUrls;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -44,7 +45,7 @@ record WebhookSettings(
   }
 
   static WebhookSettings parse(ObjectNode s) {
-    URI url = url(s.get("url"), "webhook.url");
+    URI url = HttpUrls.parse(s.get("url"), "webhook.url");
     String method = text(s, "method", "webhook.method").orElse("POST").toUpperCase(Locale.ROOT);
     if (!HeaderRules.isToken(method)) {
       throw invalid(
@@ -63,22 +64,6 @@ record WebhookSettings(
         secrets(s.get("secret")),
         Format.valueOf(format.toUpperCase(Locale.ROOT)),
         auth(s.get("auth")));
-  }
-
-  static URI url(JsonNode node, String field) {
-    if (node == null || !node.isTextual()) {
-      throw invalid(field, field + " is required and must be a string");
-    }
-    try {
-      URI uri = new URI(node.asText());
-      boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-      if (!http || uri.getHost() == null || uri.getRawUserInfo() != null) {
-        throw invalid(field, field + " must be an absolute http or https URL without user info");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw invalid(field, field + " is not a URL: " + e.getReason());
-    }
   }
 
   private static List<Map.Entry<String, String>> headers(JsonNode node) {
@@ -175,7 +160,7 @@ record WebhookSettings(
     if (auth.has("oauth")) {
       ObjectNode o = object(auth.get("oauth"), "webhook.auth.oauth");
       return new Auth.OAuth(
-          url(o.get("tokenUrl"), "webhook.auth.oauth.tokenUrl"),
+          HttpUrls.parse(o.get("tokenUrl"), "webhook.auth.oauth.tokenUrl"),
           requiredText(o, "clientId", "webhook.auth.oauth.clientId"),
           requiredText(o, "clientSecret", "webhook.auth.oauth.clientSecret"),
           text(o, "scope", "webhook.auth.oauth.scope"));

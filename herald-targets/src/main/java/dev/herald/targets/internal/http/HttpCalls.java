@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.http;
 
 import dev.herald.api.delivery.Outcome;
 import dev.herald.targets.TargetContext;
@@ -18,9 +18,9 @@ import java.time.InstantSource;
  * <p>Thread-safety: immutable apart from the client's pool of kept-alive connections, which is
  * thread-safe; {@link #attempt} may be called from any number of threads at once.
  */
-final class HttpCalls implements AutoCloseable {
+public final class HttpCalls implements AutoCloseable {
   /** The exchange itself, given the checked address; it maps the response to an outcome. */
-  interface Call {
+  public interface Call {
     Outcome exchange(InetAddress address)
         throws IOException, AddressPolicy.Forbidden, InterruptedException;
   }
@@ -29,22 +29,22 @@ final class HttpCalls implements AutoCloseable {
   private final Http1 http;
   private final InstantSource clock;
 
-  HttpCalls(TargetContext context, Duration connectTimeout, int maxResponseBody) {
+  public HttpCalls(TargetContext context, Duration connectTimeout, int maxResponseBody) {
     this.addresses = new AddressPolicy(context.loopbackAllowed(), context.allowedHosts());
     this.clock = context.clock();
     this.http = new Http1(clock, connectTimeout, maxResponseBody);
   }
 
-  AddressPolicy addresses() {
+  public AddressPolicy addresses() {
     return addresses;
   }
 
-  Http1 http() {
+  public Http1 http() {
     return http;
   }
 
   /** Resolves and checks the host of {@code url}, then runs {@code call}; never throws. */
-  Outcome attempt(URI url, String where, Call call) {
+  public Outcome attempt(URI url, String where, Call call) {
     try {
       return call.exchange(addresses.resolve(Http1.bareHost(url)));
     } catch (AddressPolicy.Forbidden e) {
@@ -70,7 +70,7 @@ final class HttpCalls implements AutoCloseable {
   }
 
   /** {@code METHOD scheme://authority/path}, without user info or query, for messages. */
-  static String describe(String method, URI url) {
+  public static String describe(String method, URI url) {
     return method
         + " "
         + url.getScheme()

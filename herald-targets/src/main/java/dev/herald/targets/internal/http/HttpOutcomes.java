@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.http;
 
 import dev.herald.api.delivery.Outcome;
 import java.time.Duration;
@@ -13,10 +13,10 @@ import java.util.Optional;
  * {@code Retry-After}, in seconds or as an HTTP date); 410 gone; 3xx (never followed) and other
  * statuses permanent. Stateless.
  */
-final class HttpOutcomes {
+public final class HttpOutcomes {
   private HttpOutcomes() {}
 
-  static Outcome of(Http1.Response response, String what, Instant now) {
+  public static Outcome of(Http1.Response response, String what, Instant now) {
     int status = response.status();
     String code = "HttpStatus" + status;
     String message = what + " answered " + status + detail(response);

@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.http;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -50,7 +50,7 @@ import javax.net.ssl.SSLSocketFactory;
  * by one {@link #exchange} at a time (taken out of the pool while in use). Deadlines are enforced
  * by one shared scheduler thread that closes the socket of an exchange that outlives its deadline.
  */
-final class Http1 implements AutoCloseable {
+public final class Http1 implements AutoCloseable {
   private static final int MAX_LINE = 16 * 1024;
   private static final int MAX_HEADERS = 200;
   private static final int MAX_IDLE_PER_ROUTE = 256;
@@ -58,7 +58,7 @@ final class Http1 implements AutoCloseable {
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlineScheduler();
 
   /** A request to {@code uri}, sent to {@code address}. Headers are name-value pairs. */
-  record Request(
+  public record Request(
       String method,
       URI uri,
       InetAddress address,
@@ -66,7 +66,7 @@ final class Http1 implements AutoCloseable {
       byte[] body) {}
 
   /** A final (non-1xx) response; header names are lower-case; the body is truncated at the cap. */
-  record Response(int status, Map<String, List<String>> headers, byte[] body) {
+  public record Response(int status, Map<String, List<String>> headers, byte[] body) {
     Optional<String> header(String name) {
       List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
       return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
@@ -79,10 +79,10 @@ final class Http1 implements AutoCloseable {
   }
 
   /** The deadline passed before the exchange finished. */
-  static final class DeadlineExceeded extends IOException {
+  public static final class DeadlineExceeded extends IOException {
     private static final long serialVersionUID = 1L;
 
-    DeadlineExceeded(Throwable cause) {
+    public DeadlineExceeded(Throwable cause) {
       super("deadline passed", cause);
     }
   }
@@ -147,7 +147,7 @@ final class Http1 implements AutoCloseable {
    * @throws ConnectFailed if no connection could be made
    * @throws IOException if the connection broke or the response was not HTTP/1.x
    */
-  Response exchange(Request request, Instant deadline) throws IOException {
+  public Response exchange(Request request, Instant deadline) throws IOException {
     Route route = Route.of(request);
     Connection pooled = takeIdle(route);
     if (pooled != null) {
@@ -435,7 +435,7 @@ final class Http1 implements AutoCloseable {
     return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
   }
 
-  static String bareHost(URI uri) {
+  public static String bareHost(URI uri) {
     String host = uri.getHost();
     return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }

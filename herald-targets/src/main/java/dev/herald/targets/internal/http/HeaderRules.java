@@ -1,10 +1,10 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.http;
 
 import java.util.Locale;
 import java.util.Set;
 
 /** RFC 9110 header syntax, and the headers a target's configuration may not set. Stateless. */
-final class HeaderRules {
+public final class HeaderRules {
   /** Set by the transport or by Herald itself; configuring them would corrupt the request. */
   static final Set<String> RESERVED =
       Set.of(
@@ -27,11 +27,11 @@ final class HeaderRules {
 
   private HeaderRules() {}
 
-  static boolean isReserved(String name) {
+  public static boolean isReserved(String name) {
     return RESERVED.contains(name.toLowerCase(Locale.ROOT));
   }
 
-  static boolean isToken(String s) {
+  public static boolean isToken(String s) {
     if (s.isEmpty()) {
       return false;
     }
@@ -50,7 +50,7 @@ final class HeaderRules {
   }
 
   /** Visible characters, spaces and tabs only: no CR, LF or other controls. */
-  static boolean isValue(String s) {
+  public static boolean isValue(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {

@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.http;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -17,17 +17,17 @@ import java.util.Set;
  *
  * <p>Thread-safety: immutable.
  */
-final class AddressPolicy {
+public final class AddressPolicy {
   private final boolean loopbackAllowed;
   private final Set<String> allowedHosts;
 
-  AddressPolicy(boolean loopbackAllowed, Set<String> allowedHosts) {
+  public AddressPolicy(boolean loopbackAllowed, Set<String> allowedHosts) {
     this.loopbackAllowed = loopbackAllowed;
     this.allowedHosts = allowedHosts;
   }
 
   /** The host of a URL (or a literal address) was refused. */
-  static final class Forbidden extends Exception {
+  public static final class Forbidden extends Exception {
     private static final long serialVersionUID = 1L;
 
     Forbidden(String message) {
@@ -41,7 +41,7 @@ final class AddressPolicy {
    * @throws Forbidden if any address of the host is refused
    * @throws UnknownHostException if the name does not resolve
    */
-  InetAddress resolve(String host) throws Forbidden, UnknownHostException {
+  public InetAddress resolve(String host) throws Forbidden, UnknownHostException {
     InetAddress[] addresses = InetAddress.getAllByName(host);
     boolean listed = allowedHosts.contains(host.toLowerCase(Locale.ROOT));
     for (InetAddress address : addresses) {
@@ -59,7 +59,7 @@ final class AddressPolicy {
    * while Herald is bound to loopback and every address of the host is a loopback address. Only
    * names that may pass are resolved; a name that does not resolve may not.
    */
-  boolean allowsPlainHttp(String host) {
+  public boolean allowsPlainHttp(String host) {
     if (allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
       return true;
     }
