@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.config.ConfigException;
 import dev.herald.targets.TargetContext;
-import dev.herald.targets.internal.Templates.Escaping;
 import dev.herald.targets.internal.http.AddressPolicy;
 import dev.herald.targets.internal.http.Http1;
 import dev.herald.targets.internal.http.HttpUrls;
+import dev.herald.targets.internal.template.Templates;
+import dev.herald.targets.internal.template.Templates.Escaping;
 import java.net.URI;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.template;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -40,20 +40,20 @@ import java.util.List;
  * <p>Thread-safety: compiled {@link Template}s are immutable and render concurrently; compiling is
  * serialised on the shared factory.
  */
-final class Templates {
+public final class Templates {
   private static final Factory PLAIN = new Factory(false);
   private static final Factory HTML = new Factory(true);
 
   private Templates() {}
 
   /** How rendered values are written into the text. */
-  enum Escaping {
+  public enum Escaping {
     NONE,
     HTML
   }
 
   /** A template could not be rendered for this input: the delivery cannot succeed as it is. */
-  static final class RenderException extends Exception {
+  public static final class RenderException extends Exception {
     private static final long serialVersionUID = 1L;
 
     RenderException(String message) {
@@ -62,7 +62,7 @@ final class Templates {
   }
 
   /** A compiled template of one settings field. */
-  static final class Template {
+  public static final class Template {
     private final Mustache mustache;
     private final String field;
     private final boolean constant;
@@ -74,12 +74,12 @@ final class Templates {
     }
 
     /** The settings field the template came from, e.g. {@code email.subject}. */
-    String field() {
+    public String field() {
       return field;
     }
 
     /** Whether the template has no tags, so that it renders the same text for every input. */
-    boolean isConstant() {
+    public boolean isConstant() {
       return constant;
     }
 
@@ -88,7 +88,7 @@ final class Templates {
      *
      * @throws RenderException naming the variable whose value is missing, and this field
      */
-    String render(Object scope) throws RenderException {
+    public String render(Object scope) throws RenderException {
       List<Object> scopes = new ArrayList<>(2);
       scopes.add(scope);
       StringWriter out = new StringWriter();
@@ -120,7 +120,7 @@ final class Templates {
    *
    * @throws ConfigException.Invalid naming {@code field} if the template does not compile
    */
-  static Template compile(String source, String field, Escaping escaping) {
+  public static Template compile(String source, String field, Escaping escaping) {
     Factory factory = escaping == Escaping.HTML ? HTML : PLAIN;
     try {
       return new Template(factory.compileOne(source, field), field);
@@ -136,7 +136,7 @@ final class Templates {
    *
    * @throws RenderException if the input claims to be JSON but is not
    */
-  static Object scope(Delivery delivery) throws RenderException {
+  public static Object scope(Delivery delivery) throws RenderException {
     if (!delivery.json()) {
       return new String(delivery.input(), UTF_8);
     }

@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.template;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.api.delivery.Delivery;
 import dev.herald.core.config.ConfigException;
-import dev.herald.targets.internal.Templates.Escaping;
-import dev.herald.targets.internal.Templates.RenderException;
+import dev.herald.targets.internal.template.Templates.Escaping;
+import dev.herald.targets.internal.template.Templates.RenderException;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

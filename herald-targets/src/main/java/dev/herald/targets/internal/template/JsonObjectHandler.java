@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.template;
 
 import com.github.mustachejava.Binding;
 import com.github.mustachejava.Code;
