@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.webhook;
 
 import dev.herald.api.delivery.Delivery;
 import dev.herald.api.delivery.Outcome;
