@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.email;
 
 import dev.herald.api.delivery.Outcome;
 import jakarta.mail.AuthenticationFailedException;

@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.email;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -6,7 +6,7 @@ import dev.herald.api.delivery.Delivery;
 import dev.herald.api.delivery.Outcome;
 import dev.herald.api.delivery.Target;
 import dev.herald.targets.TargetContext;
-import dev.herald.targets.internal.EmailSettings.AddressTemplate;
+import dev.herald.targets.internal.email.EmailSettings.AddressTemplate;
 import dev.herald.targets.internal.template.Templates;
 import dev.herald.targets.internal.template.Templates.RenderException;
 import jakarta.mail.Message;

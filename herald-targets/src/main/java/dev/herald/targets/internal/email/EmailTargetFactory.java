@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.email;
 
 import dev.herald.api.delivery.Target;
 import dev.herald.core.config.TargetSpec;
