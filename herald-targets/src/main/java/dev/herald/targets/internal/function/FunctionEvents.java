@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.function;
 
-import static dev.herald.targets.internal.FunctionSettings.HANDLER;
-import static dev.herald.targets.internal.FunctionSettings.invalid;
+import static dev.herald.targets.internal.function.FunctionSettings.HANDLER;
+import static dev.herald.targets.internal.function.FunctionSettings.invalid;
 
 import dev.herald.api.EventHandler;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.function;
 
 import java.text.MessageFormat;
 import java.util.ResourceBundle;
