@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.queue;
 
 import dev.herald.api.delivery.Target;
 import dev.herald.core.config.TargetSpec;

@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.delivery.Target;

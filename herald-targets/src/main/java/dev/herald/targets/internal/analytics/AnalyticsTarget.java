@@ -1,4 +1,4 @@
-package dev.herald.targets.internal;
+package dev.herald.targets.internal.analytics;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
