@@ -118,5 +118,12 @@ class ModuleRulesTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.herald.store.internal..")
         .check(HERALD);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.targets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.herald.targets.internal..")
+        .check(HERALD);
   }
 }

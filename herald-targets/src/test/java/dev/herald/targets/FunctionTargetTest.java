@@ -207,7 +207,7 @@ class FunctionTargetTest {
 
   @Test
   void handlerIgnoringInterruptsIsReplacedUntilEveryThreadIsStuck() {
-    try (LogCapture log = new LogCapture("dev.herald.targets.internal.HandlerPool");
+    try (LogCapture log = new LogCapture("dev.herald.targets.internal.function.HandlerPool");
         Target target = function("stubborn-fn", "fn.Stubborn", "handlers.jar", 1)) {
       Duration short_ = Duration.ofMillis(300);
       assertThat(target.deliver(delivery("{\"mode\": \"stuck\"}", 1, short_)))
