@@ -29,6 +29,7 @@ class ModuleRulesTest {
             "io.helidon..",
             "dev.herald.engine..",
             "dev.herald.store..",
+            "dev.herald.analytics..",
             "dev.herald.server..",
             "dev.herald.cli..")
         .check(HERALD);
@@ -45,6 +46,7 @@ class ModuleRulesTest {
             "dev.herald.core..",
             "dev.herald.engine..",
             "dev.herald.store..",
+            "dev.herald.analytics..",
             "dev.herald.server..",
             "dev.herald.cli..",
             "dev.herald.client..")
@@ -80,14 +82,38 @@ class ModuleRulesTest {
         .resideInAPackage("dev.herald.engine..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("dev.herald.store..", "dev.herald.server..", "dev.herald.cli..")
+        .resideInAnyPackage(
+            "dev.herald.store..",
+            "dev.herald.analytics..",
+            "dev.herald.server..",
+            "dev.herald.cli..")
         .check(HERALD);
     noClasses()
         .that()
         .resideInAPackage("dev.herald.store..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("dev.herald.engine..", "dev.herald.server..", "dev.herald.cli..")
+        .resideInAnyPackage(
+            "dev.herald.engine..",
+            "dev.herald.analytics..",
+            "dev.herald.server..",
+            "dev.herald.cli..")
+        .check(HERALD);
+  }
+
+  @Test
+  void analyticsDoesNotKnowTheStoreEngineTargetsOrServer() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.herald.analytics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.herald.store..",
+            "dev.herald.engine..",
+            "dev.herald.targets..",
+            "dev.herald.server..",
+            "dev.herald.cli..")
         .check(HERALD);
   }
 
@@ -124,6 +150,13 @@ class ModuleRulesTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.herald.targets.internal..")
+        .check(HERALD);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.analytics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.herald.analytics.internal..")
         .check(HERALD);
   }
 }

@@ -1,6 +1,7 @@
 package dev.herald.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.analytics.AnalyticsStore;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.core.secret.SecretBox;
@@ -40,7 +41,6 @@ import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
-import dev.herald.store.AnalyticsStore;
 import dev.herald.store.JournalMaintenance;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;

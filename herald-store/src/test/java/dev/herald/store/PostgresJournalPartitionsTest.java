@@ -9,6 +9,7 @@ import static dev.herald.store.JournalEntry.RETRYING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.event.EventId;
+import dev.herald.core.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -2,6 +2,7 @@ package dev.herald.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.core.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The analytics target over a sink that records what it is given (or fails on demand): what it
  * hands over, and how sink failures become outcomes. The store behind the real sink is tested in
- * herald-store, the whole path in herald-server.
+ * herald-analytics, the whole path in herald-server.
  */
 class AnalyticsTargetTest {
   private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");

@@ -1,12 +1,12 @@
 package dev.herald.bench.analytics;
 
+import dev.herald.analytics.AnalyticsConfig;
+import dev.herald.analytics.AnalyticsRow;
+import dev.herald.analytics.AnalyticsStats;
+import dev.herald.analytics.AnalyticsStore;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
 import dev.herald.core.event.EventId;
-import dev.herald.store.AnalyticsConfig;
-import dev.herald.store.AnalyticsRow;
-import dev.herald.store.AnalyticsStats;
-import dev.herald.store.AnalyticsStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

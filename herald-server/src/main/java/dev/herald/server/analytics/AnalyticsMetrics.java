@@ -1,7 +1,7 @@
 package dev.herald.server.analytics;
 
-import dev.herald.store.AnalyticsStats;
-import dev.herald.store.AnalyticsStore;
+import dev.herald.analytics.AnalyticsStats;
+import dev.herald.analytics.AnalyticsStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.herald.server.analytics;
 
+import dev.herald.analytics.AnalyticsConfig;
 import dev.herald.core.config.TargetSpecs;
-import dev.herald.store.AnalyticsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -2,12 +2,12 @@ package dev.herald.server.analytics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.analytics.AnalyticsRow;
+import dev.herald.analytics.AnalyticsStore;
 import dev.herald.api.PermanentException;
 import dev.herald.core.event.EventId;
 import dev.herald.core.json.Json;
 import dev.herald.server.ingest.BusDirectory;
-import dev.herald.store.AnalyticsRow;
-import dev.herald.store.AnalyticsStore;
 import dev.herald.store.Bus;
 import java.io.IOException;
 import java.time.Instant;

@@ -2,11 +2,11 @@ package dev.herald.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.analytics.AnalyticsStore;
+import dev.herald.analytics.AnalyticsUnavailableException;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
 import dev.herald.core.json.Json;
-import dev.herald.store.AnalyticsStore;
-import dev.herald.store.StoreUnavailableException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -44,7 +44,7 @@ public final class AnalyticsApi {
     List<CountSeries> series;
     try {
       series = store.counts(query);
-    } catch (StoreUnavailableException e) {
+    } catch (AnalyticsUnavailableException e) {
       res.header("Retry-After", RETRY_AFTER_SECONDS);
       throw new ApiError(
           503, "StoreUnavailable", "the analytics store cannot answer: " + e.getMessage());

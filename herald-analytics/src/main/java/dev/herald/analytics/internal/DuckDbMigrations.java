@@ -1,4 +1,4 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
-import dev.herald.store.AnalyticsConfig;
-import dev.herald.store.AnalyticsStore;
+import dev.herald.analytics.AnalyticsConfig;
+import dev.herald.analytics.AnalyticsStore;
 import java.time.InstantSource;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
-package dev.herald.store;
+package dev.herald.analytics;
 
+import dev.herald.analytics.internal.AnalyticsStoreFactory;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
-import dev.herald.store.internal.AnalyticsStoreFactory;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Opening.</b> {@link #open} returns at once; the database opens on the first {@link
  * #prepare}, append or query (DuckDB's native library takes about half a second to load). If it
- * fails to open, the call fails with {@link StoreUnavailableException} and the next call tries
+ * fails to open, the call fails with {@link AnalyticsUnavailableException} and the next call tries
  * again.
  *
  * <p><b>Threads.</b> Every method is safe to call from any number of threads, virtual threads
@@ -52,8 +52,8 @@ public interface AnalyticsStore extends AutoCloseable {
   /**
    * Queues a row for the appender and returns the future of its commit: {@code true} when the row
    * was stored and counted, {@code false} when its delivery key was already stored. Blocks while
-   * the queue is full. The future fails with {@link StoreUnavailableException} when the batch could
-   * not be committed, or {@link StoreClosedException} when the store closed first.
+   * the queue is full. The future fails with {@link AnalyticsUnavailableException} when the batch
+   * could not be committed, or {@link AnalyticsClosedException} when the store closed first.
    */
   CompletableFuture<Boolean> submit(AnalyticsRow row);
 
@@ -61,8 +61,8 @@ public interface AnalyticsStore extends AutoCloseable {
    * Appends a row and returns once it committed: {@code true} when it was stored and counted,
    * {@code false} when its delivery key was already stored.
    *
-   * @throws StoreUnavailableException when it could not be committed, or not by {@code deadline}; a
-   *     row given up on at its deadline may still commit later, and count once
+   * @throws AnalyticsUnavailableException when it could not be committed, or not by {@code
+   *     deadline}; a row given up on at its deadline may still commit later, and count once
    */
   boolean append(AnalyticsRow row, Instant deadline);
 
@@ -79,7 +79,7 @@ public interface AnalyticsStore extends AutoCloseable {
    * batches and returns the raw rows deleted, or 0 at once when the store has not opened (a purge
    * does not open it).
    *
-   * @throws StoreUnavailableException when the purge failed (nothing of it, or a part, is done)
+   * @throws AnalyticsUnavailableException when the purge failed (nothing of it, or a part, is done)
    */
   long purgeBefore(Instant cutoff);
 
@@ -88,7 +88,7 @@ public interface AnalyticsStore extends AutoCloseable {
 
   /**
    * Commits the rows already queued, then closes the database. Calls made after close starts throw
-   * {@link StoreClosedException}. Closing twice does nothing.
+   * {@link AnalyticsClosedException}. Closing twice does nothing.
    */
   @Override
   void close();

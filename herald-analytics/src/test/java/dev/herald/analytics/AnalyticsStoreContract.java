@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -376,10 +376,11 @@ abstract class AnalyticsStoreContract {
     append(row("a", "T", T0));
     store.close();
 
-    assertThatThrownBy(() -> append(row("b", "T", T0))).isInstanceOf(StoreClosedException.class);
+    assertThatThrownBy(() -> append(row("b", "T", T0)))
+        .isInstanceOf(AnalyticsClosedException.class);
     assertThatThrownBy(
             () -> store.counts(query(GroupBy.DETAIL_TYPE, Interval.MINUTE, T0, T0.plusSeconds(60))))
-        .isInstanceOf(StoreClosedException.class);
+        .isInstanceOf(AnalyticsClosedException.class);
   }
 
   @Test
@@ -388,7 +389,7 @@ abstract class AnalyticsStoreContract {
     AnalyticsRow late = row("late", "T", T0);
 
     assertThatThrownBy(() -> store.append(late, CLOCK.instant().minusSeconds(1)))
-        .isInstanceOf(StoreUnavailableException.class);
+        .isInstanceOf(AnalyticsUnavailableException.class);
     append(late);
 
     assertThat(firstMinuteTotals()).containsExactly(1L);

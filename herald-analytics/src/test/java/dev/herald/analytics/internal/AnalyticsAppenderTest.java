@@ -1,12 +1,12 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.store.AnalyticsRow;
-import dev.herald.store.AnalyticsStats;
-import dev.herald.store.StoreClosedException;
-import dev.herald.store.StoreUnavailableException;
+import dev.herald.analytics.AnalyticsClosedException;
+import dev.herald.analytics.AnalyticsRow;
+import dev.herald.analytics.AnalyticsStats;
+import dev.herald.analytics.AnalyticsUnavailableException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -118,7 +118,7 @@ class AnalyticsAppenderTest {
     assertThat(b).isCompletedWithValue(true);
     assertThatThrownBy(bad::get)
         .isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(StoreUnavailableException.class);
+        .hasCauseInstanceOf(AnalyticsUnavailableException.class);
     assertThat(db.batches)
         .containsExactly(List.of("a", "bad", "b"), List.of("a"), List.of("bad"), List.of("b"));
     assertThat(appender.stats()).isEqualTo(new AnalyticsStats(0, 1, 2, 0, 1));
@@ -142,7 +142,7 @@ class AnalyticsAppenderTest {
         .allSatisfy(
             f ->
                 assertThatThrownBy(f::get)
-                    .hasCauseInstanceOf(StoreUnavailableException.class)
+                    .hasCauseInstanceOf(AnalyticsUnavailableException.class)
                     .hasMessageContaining("Out of Memory"));
     assertThat(db.batches).containsExactly(List.of("a", "b", "c"));
   }
@@ -213,7 +213,7 @@ class AnalyticsAppenderTest {
     assertThat(List.of(a, b)).allSatisfy(f -> assertThat(f).isCompletedWithValue(true));
     assertThat(chore).isCompletedWithValue(7L);
     assertThatThrownBy(failing::get)
-        .hasCauseInstanceOf(StoreUnavailableException.class)
+        .hasCauseInstanceOf(AnalyticsUnavailableException.class)
         .hasMessageContaining("disk full");
     assertThat(appender.stats()).isEqualTo(new AnalyticsStats(0, 2, 2, 0, 0));
   }
@@ -226,7 +226,7 @@ class AnalyticsAppenderTest {
     var b = appender.submit(row("b"), WAIT);
 
     assertThatThrownBy(() -> appender.submit(row("c"), Duration.ofMillis(50)))
-        .isInstanceOf(StoreUnavailableException.class)
+        .isInstanceOf(AnalyticsUnavailableException.class)
         .hasMessageContaining("full");
 
     assertThat(appender.stats().queuedRows()).isEqualTo(2);
@@ -249,7 +249,7 @@ class AnalyticsAppenderTest {
                 appender.submit(
                     new AnalyticsRow("b", "E", "d", "s", "T", T0, T0, T0, big),
                     Duration.ofMillis(50)))
-        .isInstanceOf(StoreUnavailableException.class);
+        .isInstanceOf(AnalyticsUnavailableException.class);
   }
 
   @Test
@@ -285,6 +285,6 @@ class AnalyticsAppenderTest {
     assertThat(futures).allSatisfy(f -> assertThat(f).isCompletedWithValue(true));
     assertThat(db.keys).hasSize(50);
     assertThatThrownBy(() -> appender.submit(row("late"), WAIT))
-        .isInstanceOf(StoreClosedException.class);
+        .isInstanceOf(AnalyticsClosedException.class);
   }
 }

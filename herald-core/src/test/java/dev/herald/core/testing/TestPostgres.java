@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.core.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -28,7 +28,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Tests never share tables: each takes a fresh schema with {@link #createSchema()}, whose JDBC
  * url selects it ({@code currentSchema}), and closes it to drop it. Self-contained (JDBC and zonky
- * only) so that other modules can copy or reuse it. Thread-safe.
+ * only): herald-core's test-jar carries it to the modules with PostgreSQL tests (store, analytics,
+ * server), who bring the driver and zonky; it is test code, so core's own code stays free of JDBC.
+ * Thread-safe.
  */
 public final class TestPostgres {
   private static final List<String> LOCAL_URLS =

@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,11 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.analytics.AnalyticsRow;
+import dev.herald.analytics.AnalyticsUnavailableException;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
-import dev.herald.store.AnalyticsRow;
-import dev.herald.store.StoreUnavailableException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class PostgresAnalytics implements AnalyticsDatabase {
   private static final Logger log = LoggerFactory.getLogger(PostgresAnalytics.class);
   static final int POOL_SIZE = 3;
+  static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
   static final int PURGE_CHUNK = 5_000;
 
   private static final String INSERT_KEYS =
@@ -74,15 +76,38 @@ final class PostgresAnalytics implements AnalyticsDatabase {
 
   /** Connects to {@code url} and migrates the analytics tables. */
   static PostgresAnalytics open(String url) {
-    HikariDataSource pool =
-        PostgresDatabase.pool(url, "herald-analytics", POOL_SIZE, "analytics store");
+    HikariDataSource pool = pool(url);
     try {
       migrate(pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
-    return new PostgresAnalytics(pool, PostgresDatabase.withoutQuery(url));
+    return new PostgresAnalytics(pool, withoutQuery(url));
+  }
+
+  /**
+   * A connection pool of {@link #POOL_SIZE} to {@code url}, connected once.
+   *
+   * @throws AnalyticsUnavailableException when it cannot connect
+   */
+  private static HikariDataSource pool(String url) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setPoolName("herald-analytics");
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new AnalyticsUnavailableException(
+          "cannot connect to the PostgreSQL analytics store at "
+              + withoutQuery(url)
+              + ": "
+              + rootCause(e),
+          e);
+    }
   }
 
   private static void migrate(HikariDataSource pool) {
@@ -98,7 +123,7 @@ final class PostgresAnalytics implements AnalyticsDatabase {
           .load()
           .migrate();
     } catch (FlywayException e) {
-      throw new StoreUnavailableException(
+      throw new AnalyticsUnavailableException(
           "cannot migrate the PostgreSQL analytics tables: " + e.getMessage(), e);
     }
   }
@@ -234,5 +259,19 @@ final class PostgresAnalytics implements AnalyticsDatabase {
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }
+  }
+
+  private static String rootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null) { // a Throwable that is its own cause answers null
+      root = root.getCause();
+    }
+    return root.toString();
+  }
+
+  /** The url without its query string, where credentials usually sit: safe to log. */
+  private static String withoutQuery(String url) {
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query) + "?...";
   }
 }

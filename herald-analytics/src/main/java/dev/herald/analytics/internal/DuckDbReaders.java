@@ -1,7 +1,7 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
-import dev.herald.store.StoreClosedException;
-import dev.herald.store.StoreUnavailableException;
+import dev.herald.analytics.AnalyticsClosedException;
+import dev.herald.analytics.AnalyticsUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -30,6 +30,15 @@ import org.slf4j.LoggerFactory;
  */
 final class DuckDbReaders implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DuckDbReaders.class);
+
+  /**
+   * A query run with a connection lent for the call; it must not keep the connection or change
+   * auto-commit.
+   */
+  @FunctionalInterface
+  interface Query<T> {
+    T apply(Connection connection) throws SQLException;
+  }
 
   private final ExecutorService threads;
   private final BlockingQueue<Connection> idle;
@@ -63,18 +72,18 @@ final class DuckDbReaders implements AutoCloseable {
   }
 
   /** Runs {@code work} on a pool thread and waits for its result. */
-  <T> T read(SqlFunction<T> work) throws SQLException {
+  <T> T read(Query<T> work) throws SQLException {
     Future<T> result;
     try {
       result = threads.submit(() -> run(work));
     } catch (RejectedExecutionException e) {
-      throw new StoreClosedException("the analytics store is closed and takes no more queries");
+      throw new AnalyticsClosedException("the analytics store is closed and takes no more queries");
     }
     try {
       return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("interrupted while querying the analytics store", e);
+      throw new AnalyticsUnavailableException("interrupted while querying the analytics store", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
@@ -82,11 +91,11 @@ final class DuckDbReaders implements AutoCloseable {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
-      throw new StoreUnavailableException("the analytics query failed: " + e.getCause(), e);
+      throw new AnalyticsUnavailableException("the analytics query failed: " + e.getCause(), e);
     }
   }
 
-  private <T> T run(SqlFunction<T> work) throws SQLException {
+  private <T> T run(Query<T> work) throws SQLException {
     Connection connection = idle.poll();
     if (connection == null) { // cannot happen: as many connections as threads
       throw new IllegalStateException("no idle DuckDB connection");

@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.analytics;
 
 /**
  * What the analytics store's appender has done since the store opened (all zero before).

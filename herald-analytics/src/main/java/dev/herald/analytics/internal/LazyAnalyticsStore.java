@@ -1,13 +1,13 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
+import dev.herald.analytics.AnalyticsClosedException;
+import dev.herald.analytics.AnalyticsConfig;
+import dev.herald.analytics.AnalyticsRow;
+import dev.herald.analytics.AnalyticsStats;
+import dev.herald.analytics.AnalyticsStore;
+import dev.herald.analytics.AnalyticsUnavailableException;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
-import dev.herald.store.AnalyticsConfig;
-import dev.herald.store.AnalyticsRow;
-import dev.herald.store.AnalyticsStats;
-import dev.herald.store.AnalyticsStore;
-import dev.herald.store.StoreClosedException;
-import dev.herald.store.StoreUnavailableException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +89,7 @@ final class LazyAnalyticsStore implements AnalyticsStore {
     try {
       return now.db().counts(query);
     } catch (SQLException e) {
-      throw new StoreUnavailableException("cannot query the analytics store: " + e, e);
+      throw new AnalyticsUnavailableException("cannot query the analytics store: " + e, e);
     }
   }
 
@@ -147,7 +147,7 @@ final class LazyAnalyticsStore implements AnalyticsStore {
   private CompletableFuture<Running> opening() {
     synchronized (lock) {
       if (closed) {
-        throw new StoreClosedException("the analytics store is closed");
+        throw new AnalyticsClosedException("the analytics store is closed");
       }
       if (running == null || running.isCompletedExceptionally()) {
         CompletableFuture<Running> attempt = new CompletableFuture<>();
@@ -189,17 +189,19 @@ final class LazyAnalyticsStore implements AnalyticsStore {
     try {
       return future.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new StoreUnavailableException(
+      throw new AnalyticsUnavailableException(
           "the analytics store did not answer within " + maxWait.toMillis() + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("interrupted while waiting for the analytics store", e);
+      throw new AnalyticsUnavailableException(
+          "interrupted while waiting for the analytics store", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof StoreUnavailableException || cause instanceof StoreClosedException) {
+      if (cause instanceof AnalyticsUnavailableException
+          || cause instanceof AnalyticsClosedException) {
         throw (RuntimeException) cause;
       }
-      throw new StoreUnavailableException("the analytics store failed: " + cause, cause);
+      throw new AnalyticsUnavailableException("the analytics store failed: " + cause, cause);
     }
   }
 }

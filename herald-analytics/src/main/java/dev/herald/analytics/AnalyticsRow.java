@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.analytics;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,8 +1,8 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
+import dev.herald.analytics.AnalyticsRow;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
-import dev.herald.store.AnalyticsRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
-import dev.herald.store.AnalyticsRow;
-import dev.herald.store.AnalyticsStats;
-import dev.herald.store.StoreClosedException;
-import dev.herald.store.StoreUnavailableException;
+import dev.herald.analytics.AnalyticsClosedException;
+import dev.herald.analytics.AnalyticsRow;
+import dev.herald.analytics.AnalyticsStats;
+import dev.herald.analytics.AnalyticsUnavailableException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,8 +107,9 @@ final class AnalyticsAppender implements AutoCloseable {
   /**
    * Queues a row, waiting up to {@code maxWait} for room; returns the future of its commit.
    *
-   * @throws StoreUnavailableException when there was no room in time, or the caller was interrupted
-   * @throws StoreClosedException after {@link #close} started
+   * @throws AnalyticsUnavailableException when there was no room in time, or the caller was
+   *     interrupted
+   * @throws AnalyticsClosedException after {@link #close} started
    */
   CompletableFuture<Boolean> submit(AnalyticsRow row, Duration maxWait) {
     int permits = (int) Math.min(budgetPermits, Math.max(1, row.weight() / KIB));
@@ -130,7 +131,7 @@ final class AnalyticsAppender implements AutoCloseable {
       return pending.future();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("interrupted while queueing an analytics row", e);
+      throw new AnalyticsUnavailableException("interrupted while queueing an analytics row", e);
     } finally {
       accepting.readLock().unlock();
     }
@@ -138,10 +139,10 @@ final class AnalyticsAppender implements AutoCloseable {
 
   /**
    * Queues {@code chore} for the appender thread, behind the rows accepted so far; returns the
-   * future of its result. It fails with {@link StoreUnavailableException} when the chore throws
+   * future of its result. It fails with {@link AnalyticsUnavailableException} when the chore throws
    * {@link SQLException}.
    *
-   * @throws StoreClosedException after {@link #close} started
+   * @throws AnalyticsClosedException after {@link #close} started
    */
   <T> CompletableFuture<T> submitChore(Chore<T> chore) {
     CompletableFuture<T> result = new CompletableFuture<>();
@@ -356,17 +357,17 @@ final class AnalyticsAppender implements AutoCloseable {
         || message.startsWith("Invalid Input Error");
   }
 
-  private static StoreUnavailableException unavailable(SQLException e) {
-    return new StoreUnavailableException("cannot write to the analytics store: " + e, e);
+  private static AnalyticsUnavailableException unavailable(SQLException e) {
+    return new AnalyticsUnavailableException("cannot write to the analytics store: " + e, e);
   }
 
-  private static StoreUnavailableException full(Duration maxWait) {
-    return new StoreUnavailableException(
+  private static AnalyticsUnavailableException full(Duration maxWait) {
+    return new AnalyticsUnavailableException(
         "the analytics store's queue stayed full for " + maxWait.toMillis() + " ms");
   }
 
-  private static StoreClosedException closed() {
-    return new StoreClosedException("the analytics store is closed and takes no more rows");
+  private static AnalyticsClosedException closed() {
+    return new AnalyticsClosedException("the analytics store is closed and takes no more rows");
   }
 
   private static long remaining(long deadline) {

@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.analytics;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +44,7 @@ public record AnalyticsConfig(
   public static final int DEFAULT_QUEUE_ROWS = 10_000;
   public static final long DEFAULT_QUEUE_BYTES = 64L * 1024 * 1024;
 
+  private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
   private static final Pattern MEMORY = Pattern.compile("[0-9]{1,6}(\\.[0-9]{1,3})?\\s?[KMGT]i?B");
 
   public AnalyticsConfig {
@@ -53,7 +54,7 @@ public record AnalyticsConfig(
     Objects.requireNonNull(maxLinger, "maxLinger");
     url.ifPresent(
         u -> {
-          if (!u.startsWith(StoreConfig.POSTGRESQL_PREFIX)) {
+          if (!u.startsWith(POSTGRESQL_PREFIX)) {
             throw new IllegalArgumentException(
                 "url must be a PostgreSQL JDBC url or empty for DuckDB");
           }
@@ -91,7 +92,7 @@ public record AnalyticsConfig(
     return duckdb(dataDir).withUrl(Optional.of(url));
   }
 
-  /** DuckDB for an empty {@code url}, else PostgreSQL (as {@link StoreConfig#url()} decides). */
+  /** DuckDB for an empty {@code url}, else PostgreSQL (as the state store's url decides). */
   public static AnalyticsConfig of(Path dataDir, Optional<String> url) {
     return duckdb(dataDir).withUrl(url);
   }

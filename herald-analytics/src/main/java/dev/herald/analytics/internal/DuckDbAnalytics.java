@@ -1,10 +1,10 @@
-package dev.herald.store.internal;
+package dev.herald.analytics.internal;
 
+import dev.herald.analytics.AnalyticsConfig;
+import dev.herald.analytics.AnalyticsRow;
+import dev.herald.analytics.AnalyticsUnavailableException;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
-import dev.herald.store.AnalyticsConfig;
-import dev.herald.store.AnalyticsRow;
-import dev.herald.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +89,8 @@ final class DuckDbAnalytics implements AnalyticsDatabase {
       return new DuckDbAnalytics(file, writer, DuckDbReaders.open(writer, READERS));
     } catch (SQLException | IOException | RuntimeException e) {
       closeQuietly(writer);
-      throw new StoreUnavailableException("cannot open the analytics store " + file + ": " + e, e);
+      throw new AnalyticsUnavailableException(
+          "cannot open the analytics store " + file + ": " + e, e);
     }
   }
 

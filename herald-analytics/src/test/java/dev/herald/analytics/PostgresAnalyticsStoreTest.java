@@ -1,7 +1,8 @@
-package dev.herald.store;
+package dev.herald.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.core.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,10 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The analytics contract on PostgreSQL, in a schema that already holds a state store (as in cluster
- * mode), plus what only PostgreSQL needs: several Herald instances appending at once.
+ * The analytics contract on PostgreSQL, in a schema that already holds tables of another component
+ * (as the state store's in cluster mode: herald-server's AnalyticsBesideStateStoreTest puts the
+ * real one there), plus what only PostgreSQL needs: several Herald instances appending at once.
  */
 class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
+  /** A table of another component, so that the analytics history starts in a non-empty schema. */
+  private static final String STATE_STORE_STAND_IN =
+      "CREATE TABLE buses (name TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL)";
+
   private static TestPostgres server;
 
   @TempDir Path tempDir;
@@ -32,9 +38,12 @@ class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
   }
 
   @Override
-  AnalyticsConfig newConfig() {
+  AnalyticsConfig newConfig() throws Exception {
     schema = server.createSchema();
-    StateStore.open(StoreConfig.postgresql(tempDir, schema.jdbcUrl())).close();
+    try (Connection c = rawConnection();
+        Statement s = c.createStatement()) {
+      s.execute(STATE_STORE_STAND_IN);
+    }
     return AnalyticsConfig.postgresql(tempDir, schema.jdbcUrl());
   }
 
@@ -59,7 +68,7 @@ class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
   }
 
   @Test
-  void itsTablesArePrefixedAndMigratedBesideTheStateStoresOwn() throws Exception {
+  void itsTablesArePrefixedAndMigratedBesideOtherTables() throws Exception {
     store.prepare();
     append(row("a", "T", T0));
     List<String> tables = new ArrayList<>();
@@ -81,8 +90,14 @@ class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
             "analytics_events",
             "analytics_minute_counts",
             "analytics_schema_history");
-    // the state store still opens: its migrations are untouched
-    StateStore.open(StoreConfig.postgresql(tempDir, schema.jdbcUrl())).close();
+    try (Connection c = rawConnection();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT version FROM analytics_schema_history WHERE type = 'BASELINE'")) {
+      assertThat(r.next()).as("the history starts at a baseline beside the other tables").isTrue();
+      assertThat(r.getString(1)).isEqualTo("0");
+    }
   }
 
   @Test
