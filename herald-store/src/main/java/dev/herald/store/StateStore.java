@@ -187,7 +187,16 @@ public interface StateStore extends QueueStore, AutoCloseable {
    * (the router may route an event again after a crash). Built for the routing hot path: one
    * statement batch per call, so pass many routings per call. An empty list does nothing.
    */
-  void recordRoutings(List<Routing> routings);
+  default void recordRoutings(List<Routing> routings) {
+    recordRoutings(routings, List.of());
+  }
+
+  /**
+   * Records routings as {@link #recordRoutings(List)} and adds the dead letters of the deliveries
+   * that routing failed (as {@link #addDeadLetters}), all in one transaction: either every routing
+   * and dead letter is stored, or none is.
+   */
+  void recordRoutings(List<Routing> routings, List<DeadLetter> deadLetters);
 
   /** The routing of the event {@code eventId}, if recorded and not purged. */
   Optional<Routing> routing(String eventId);
@@ -214,20 +223,21 @@ public interface StateStore extends QueueStore, AutoCloseable {
   /** The dead letter {@code id} of {@code target}. */
   Optional<DeadLetter> deadLetter(String target, String id);
 
-  /**
-   * Deletes and returns, in one transaction, the dead letters of {@code target} with these ids, by
-   * id (redrive turns them into retries due now). Unknown ids, and ids of letters another call took
-   * first, are not returned: each letter is taken once, also across Herald instances.
-   */
-  List<DeadLetter> takeDeadLetters(String target, List<String> ids);
+  /** The dead letters of {@code target} with these ids, by id; unknown ids are absent. */
+  List<DeadLetter> deadLettersById(String target, Collection<String> ids);
 
   /**
-   * Deletes and returns, in one transaction, the first {@code limit} dead letters of {@code target}
-   * by id; call again until it returns none to take them all.
+   * Redrives dead letters of {@code target} in one transaction, as the caller decided from the
+   * letters it read: a {@link Redrive.Retry} deletes its letter and schedules its retry (as {@link
+   * #scheduleRetries}) together, so a letter is never lost between the two; a {@link
+   * Redrive.StillDead} keeps its letter (same id) with the new error and last attempt time. A
+   * letter that is gone (unknown, purged, or redriven by another call first, also on another Herald
+   * instance) is skipped: each letter is redriven once. Returns how many retries were scheduled. An
+   * empty list does nothing.
    *
-   * @throws IllegalArgumentException when {@code limit} is below 1
+   * @throws IllegalArgumentException when a retry is not of {@code target}
    */
-  List<DeadLetter> takeAllDeadLetters(String target, int limit);
+  int redrive(String target, List<Redrive> redrives);
 
   /** Deletes the dead letters of {@code target} with these ids; returns how many existed. */
   int purgeDeadLetters(String target, List<String> ids);
@@ -238,6 +248,15 @@ public interface StateStore extends QueueStore, AutoCloseable {
   int purgeAllDeadLetters(String target);
 
   // --- the delivery journal ---
+
+  /**
+   * Records what a batch of attempts left, in one transaction: adds the dead letters (as {@link
+   * #addDeadLetters}), schedules the retries (as {@link #scheduleRetries}), completes the finished
+   * retries (as {@link #completeRetries}) and records the journal entries (as {@link
+   * #recordAttempts}). Either all of it is stored or none of it: a failure leaves the store as it
+   * was, so the same results can be recorded again.
+   */
+  void recordResults(DeliveryResults results);
 
   /**
    * Records the latest state of deliveries, upserting by delivery key in one statement batch (pass

@@ -175,7 +175,7 @@ public final class EventsApi {
     node.put("rule", d.rule());
     node.put("target", d.target());
     node.put("deliveryKey", d.deliveryKey());
-    node.put("status", journal.map(JournalEntry::status).orElse(d.status()));
+    node.put("status", journal.map(JournalEntry::status).orElse(d.status()).text());
     node.put("attempts", journal.map(JournalEntry::attempts).orElse(0));
     Optional<String> code = journal.flatMap(JournalEntry::errorCode).or(d::errorCode);
     Optional<String> message = journal.flatMap(JournalEntry::errorMessage).or(d::errorMessage);

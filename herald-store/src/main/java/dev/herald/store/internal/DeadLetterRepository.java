@@ -2,6 +2,8 @@ package dev.herald.store.internal;
 
 import dev.herald.core.config.Page;
 import dev.herald.store.DeadLetter;
+import dev.herald.store.Redrive;
+import dev.herald.store.ScheduledRetry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,10 +49,7 @@ final class DeadLetterRepository {
 
   /** Adds the letters in one write; a letter without an id gets a new one. */
   void add(List<DeadLetter> letters) throws SQLException {
-    List<DeadLetter> withIds =
-        letters.stream()
-            .map(l -> l.id() == null || l.id().isEmpty() ? l.withId(ids.next()) : l)
-            .toList();
+    List<DeadLetter> withIds = withIds(letters);
     db.write(
         c -> {
           upsert(c, withIds);
@@ -59,11 +58,57 @@ final class DeadLetterRepository {
   }
 
   /**
-   * Adds the letters within the caller's write transaction on {@code c} (a queue moving messages to
-   * its dead letters); a letter without an id gets a new one.
+   * Adds the letters within the caller's write transaction on {@code c}; a letter without an id
+   * gets a new one.
    */
   void addIn(Connection c, List<DeadLetter> letters) throws SQLException {
-    upsert(c, letters.stream().map(l -> l.id() == null ? l.withId(ids.next()) : l).toList());
+    if (!letters.isEmpty()) {
+      upsert(c, withIds(letters));
+    }
+  }
+
+  private List<DeadLetter> withIds(List<DeadLetter> letters) {
+    return letters.stream()
+        .map(l -> l.id() == null || l.id().isEmpty() ? l.withId(ids.next()) : l)
+        .toList();
+  }
+
+  /**
+   * Applies redrives of letters of {@code target} within the caller's write transaction on {@code
+   * c}: a letter to retry is deleted and, if this transaction deleted it, its retry scheduled; a
+   * letter still dead takes the new error. Letters already gone are skipped. Returns how many
+   * retries it scheduled.
+   */
+  int redriveIn(Connection c, String target, List<Redrive> redrives) throws SQLException {
+    List<ScheduledRetry> retries = new ArrayList<>();
+    try (PreparedStatement take =
+            c.prepareStatement("DELETE FROM dead_letters WHERE target = ? AND id = ?");
+        PreparedStatement keep =
+            c.prepareStatement(
+                "UPDATE dead_letters SET error_code = ?, error_message = ?, last_attempt_at = ?"
+                    + " WHERE target = ? AND id = ?")) {
+      for (Redrive redrive : redrives) {
+        switch (redrive) {
+          case Redrive.Retry retry -> {
+            take.setString(1, target);
+            take.setString(2, retry.letterId());
+            if (take.executeUpdate() == 1) {
+              retries.add(retry.retry());
+            }
+          }
+          case Redrive.StillDead dead -> {
+            keep.setString(1, dead.errorCode());
+            keep.setString(2, dead.errorMessage());
+            keep.setLong(3, dead.at().toEpochMilli());
+            keep.setString(4, target);
+            keep.setString(5, dead.letterId());
+            keep.executeUpdate();
+          }
+        }
+      }
+    }
+    RetryRepository.scheduleIn(c, RetryRepository.batch(retries));
+    return retries.size();
   }
 
   private static void upsert(Connection c, List<DeadLetter> letters) throws SQLException {
@@ -107,46 +152,28 @@ final class DeadLetterRepository {
                 DeadLetterRepository::toDeadLetter));
   }
 
-  /** Deletes and returns the letters of {@code target} with these ids, by id, in one write. */
-  List<DeadLetter> take(String target, List<String> letterIds) throws SQLException {
+  /** The letters of {@code target} with these ids, by id. */
+  List<DeadLetter> byIds(String target, List<String> letterIds) throws SQLException {
     List<String> distinct = letterIds.stream().distinct().toList();
-    return db.write(
+    return db.read(
         c -> {
-          List<DeadLetter> taken = new ArrayList<>();
+          List<DeadLetter> found = new ArrayList<>();
           for (List<String> chunk : Sql.chunks(distinct)) {
-            taken.addAll(
+            found.addAll(
                 Sql.list(
                     c,
-                    "DELETE FROM dead_letters WHERE target = ? AND id IN "
-                        + Sql.marks(chunk)
-                        + " RETURNING "
-                        + COLUMNS,
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM dead_letters WHERE target = ? AND id IN "
+                        + Sql.marks(chunk),
                     s -> {
                       s.setString(1, target);
                       Sql.strings(chunk, 2).bind(s);
                     },
                     DeadLetterRepository::toDeadLetter));
           }
-          return byId(taken);
+          return byId(found);
         });
-  }
-
-  /** Deletes and returns the first {@code limit} letters of {@code target}, by id, in one write. */
-  List<DeadLetter> takeFirst(String target, int limit) throws SQLException {
-    return db.write(
-        c ->
-            byId(
-                Sql.list(
-                    c,
-                    "DELETE FROM dead_letters WHERE target = ? AND id IN (SELECT id FROM"
-                        + " dead_letters WHERE target = ? ORDER BY id LIMIT ?) RETURNING "
-                        + COLUMNS,
-                    s -> {
-                      s.setString(1, target);
-                      s.setString(2, target);
-                      s.setInt(3, limit);
-                    },
-                    DeadLetterRepository::toDeadLetter)));
   }
 
   /** Deletes the letters of {@code target} with these ids in one write; returns how many. */

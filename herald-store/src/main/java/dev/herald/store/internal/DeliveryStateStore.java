@@ -2,8 +2,10 @@ package dev.herald.store.internal;
 
 import dev.herald.core.config.Page;
 import dev.herald.store.DeadLetter;
+import dev.herald.store.DeliveryResults;
 import dev.herald.store.JournalEntry;
 import dev.herald.store.JournalMaintenance;
+import dev.herald.store.Redrive;
 import dev.herald.store.Routing;
 import dev.herald.store.ScheduledRetry;
 import dev.herald.store.StateStore;
@@ -96,16 +98,25 @@ abstract class DeliveryStateStore implements StateStore {
   }
 
   // --- routings and dead letters ---
-  // --- routings and dead letters ---
 
   @Override
-  public void recordRoutings(List<Routing> records) {
+  public void recordRoutings(List<Routing> records, List<DeadLetter> letters) {
     List<Routing> copy = List.copyOf(Objects.requireNonNull(records, "routings"));
-    if (copy.isEmpty()) {
+    List<DeadLetter> dead = List.copyOf(Objects.requireNonNull(letters, "deadLetters"));
+    if (copy.isEmpty() && dead.isEmpty()) {
       ensureOpen();
       return;
     }
-    run(() -> routings.record(copy), "record " + copy.size() + " routings");
+    List<RoutingRepository.Row> rows = RoutingRepository.rows(copy);
+    run(
+        () ->
+            db.write(
+                c -> {
+                  routings.recordIn(c, rows);
+                  deadLetters.addIn(c, dead);
+                  return null;
+                }),
+        "record " + copy.size() + " routings and " + dead.size() + " dead letters");
   }
 
   @Override
@@ -150,19 +161,35 @@ abstract class DeliveryStateStore implements StateStore {
   }
 
   @Override
-  public List<DeadLetter> takeDeadLetters(String target, List<String> ids) {
-    List<String> copy = idList(target, ids);
+  public List<DeadLetter> deadLettersById(String target, Collection<String> ids) {
+    Objects.requireNonNull(target, "target");
+    List<String> copy = List.copyOf(Objects.requireNonNull(ids, "ids"));
     return copy.isEmpty()
-        ? call(List::of, "take dead letters")
-        : call(() -> deadLetters.take(target, copy), "take dead letters of '" + target + "'");
+        ? call(List::of, "read dead letters")
+        : call(() -> deadLetters.byIds(target, copy), "read dead letters of '" + target + "'");
   }
 
   @Override
-  public List<DeadLetter> takeAllDeadLetters(String target, int limit) {
+  public int redrive(String target, List<Redrive> redrives) {
     Objects.requireNonNull(target, "target");
-    requireAtLeastOne("limit", limit);
-    return call(
-        () -> deadLetters.takeFirst(target, limit), "take dead letters of '" + target + "'");
+    List<Redrive> copy = List.copyOf(Objects.requireNonNull(redrives, "redrives"));
+    for (Redrive redrive : copy) {
+      if (redrive instanceof Redrive.Retry retry && !retry.retry().target().equals(target)) {
+        throw new IllegalArgumentException(
+            "the retry of dead letter "
+                + retry.letterId()
+                + " is for target '"
+                + retry.retry().target()
+                + "', not '"
+                + target
+                + "'");
+      }
+    }
+    return copy.isEmpty()
+        ? call(() -> 0, "redrive dead letters")
+        : call(
+            () -> db.write(c -> deadLetters.redriveIn(c, target, copy)),
+            "redrive " + copy.size() + " dead letters of '" + target + "'");
   }
 
   @Override
@@ -180,6 +207,28 @@ abstract class DeliveryStateStore implements StateStore {
   }
 
   // --- journal and retries ---
+
+  @Override
+  public void recordResults(DeliveryResults results) {
+    Objects.requireNonNull(results, "results");
+    if (results.isEmpty()) {
+      ensureOpen();
+      return;
+    }
+    List<JournalEntry> entries = JournalRepository.fold(results.journal());
+    RetryRepository.Batch scheduled = RetryRepository.batch(results.retries());
+    run(
+        () ->
+            db.write(
+                c -> {
+                  deadLetters.addIn(c, results.deadLetters());
+                  RetryRepository.scheduleIn(c, scheduled);
+                  RetryRepository.completeIn(c, results.completedRetries());
+                  journal.recordIn(c, entries);
+                  return null;
+                }),
+        "record the results of " + results.journal().size() + " attempts");
+  }
 
   @Override
   public void recordAttempts(List<JournalEntry> entries) {

@@ -1,6 +1,8 @@
 package dev.herald.store.internal;
 
+import dev.herald.store.DeliveryStatus;
 import dev.herald.store.JournalEntry;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -93,24 +95,40 @@ final class JournalRepository {
 
   /** Upserts the entries by delivery key in one write (several entries of one key folded first). */
   void record(List<JournalEntry> entries) throws SQLException {
+    List<JournalEntry> folded = fold(entries);
+    db.write(
+        c -> {
+          recordIn(c, folded);
+          return null;
+        });
+  }
+
+  /** The entries with those of one key folded into one, in the order of their keys' first entry. */
+  static List<JournalEntry> fold(List<JournalEntry> entries) {
     Map<String, JournalEntry> folded = new LinkedHashMap<>();
     for (JournalEntry entry : entries) {
       folded.merge(entry.deliveryKey(), entry, JournalRepository::merge);
     }
-    db.write(
-        c -> {
-          try (PreparedStatement upsert = c.prepareStatement(upsertSql)) {
-            for (JournalEntry entry : folded.values()) {
-              bind(upsert, entry);
-              if (partitioned) {
-                upsert.setObject(13, IngestDays.of(entry.eventId()));
-              }
-              upsert.addBatch();
-            }
-            upsert.executeBatch();
-          }
-          return null;
-        });
+    return List.copyOf(folded.values());
+  }
+
+  /**
+   * Upserts {@linkplain #fold folded} entries within the caller's write transaction on {@code c}.
+   */
+  void recordIn(Connection c, List<JournalEntry> folded) throws SQLException {
+    if (folded.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement upsert = c.prepareStatement(upsertSql)) {
+      for (JournalEntry entry : folded) {
+        bind(upsert, entry);
+        if (partitioned) {
+          upsert.setObject(13, IngestDays.of(entry.eventId()));
+        }
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    }
   }
 
   /** The stored entries of these keys, by key; keys without an entry are absent. */
@@ -233,7 +251,7 @@ final class JournalRepository {
     s.setString(3, e.bus());
     s.setString(4, e.rule());
     s.setString(5, e.target());
-    s.setString(6, e.status());
+    s.setString(6, e.status().text());
     s.setInt(7, e.attempts());
     setText(s, 8, e.errorCode());
     setText(s, 9, e.errorMessage());
@@ -265,6 +283,13 @@ final class JournalRepository {
     return row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
   }
 
+  private static DeliveryStatus status(String text, String key) throws SQLException {
+    return DeliveryStatus.fromText(text)
+        .orElseThrow(
+            () ->
+                new SQLException("journal entry " + key + " has an unknown status '" + text + "'"));
+  }
+
   private static JournalEntry read(ResultSet row) throws SQLException {
     return new JournalEntry(
         row.getString("delivery_key"),
@@ -272,7 +297,7 @@ final class JournalRepository {
         row.getString("bus"),
         row.getString("rule"),
         row.getString("target"),
-        row.getString("status"),
+        status(row.getString("status"), row.getString("delivery_key")),
         row.getInt("attempts"),
         Optional.ofNullable(row.getString("last_error_code")),
         Optional.ofNullable(row.getString("last_error_message")),

@@ -3,8 +3,10 @@ package dev.herald.store.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.json.Json;
+import dev.herald.store.RetryMetadata;
 import dev.herald.store.ScheduledRetry;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,21 +61,40 @@ final class RetryRepository {
    * the last retry of a key wins.
    */
   void schedule(List<ScheduledRetry> retries) throws SQLException {
-    Map<String, ScheduledRetry> byKey = new LinkedHashMap<>();
-    retries.forEach(r -> byKey.put(r.deliveryKey(), r));
-    List<String> headers = byKey.values().stream().map(r -> headersJson(r.headers())).toList();
+    Batch batch = batch(retries);
     db.write(
         c -> {
-          try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
-            int i = 0;
-            for (ScheduledRetry retry : byKey.values()) {
-              bind(upsert, retry, headers.get(i++));
-              upsert.addBatch();
-            }
-            upsert.executeBatch();
-          }
+          scheduleIn(c, batch);
           return null;
         });
+  }
+
+  /** Retries ready to be written: the last of each key, its metadata rendered. */
+  record Batch(List<ScheduledRetry> retries, List<String> metadata) {}
+
+  /**
+   * Prepares retries for {@link #scheduleIn}, on the caller's thread (the JSON rendering stays off
+   * SQLite's writer thread).
+   */
+  static Batch batch(List<ScheduledRetry> retries) {
+    Map<String, ScheduledRetry> byKey = new LinkedHashMap<>();
+    retries.forEach(r -> byKey.put(r.deliveryKey(), r));
+    List<ScheduledRetry> last = List.copyOf(byKey.values());
+    return new Batch(last, last.stream().map(r -> metadataJson(r.metadata())).toList());
+  }
+
+  /** Upserts a prepared batch within the caller's write transaction on {@code c}. */
+  static void scheduleIn(Connection c, Batch batch) throws SQLException {
+    if (batch.retries().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+      for (int i = 0; i < batch.retries().size(); i++) {
+        bind(upsert, batch.retries().get(i), batch.metadata().get(i));
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    }
   }
 
   /**
@@ -124,17 +145,22 @@ final class RetryRepository {
 
   /** Deletes the retries of these keys in one write; unknown keys are ignored. */
   void complete(Collection<String> keys) throws SQLException {
-    List<String> distinct = keys.stream().distinct().toList();
     db.write(
         c -> {
-          for (List<String> chunk : Sql.chunks(distinct)) {
-            Sql.update(
-                c,
-                "DELETE FROM retries WHERE delivery_key IN " + Sql.marks(chunk),
-                Sql.strings(chunk, 1));
-          }
+          completeIn(c, keys);
           return null;
         });
+  }
+
+  /** Deletes the retries of these keys within the caller's write transaction on {@code c}. */
+  static void completeIn(Connection c, Collection<String> keys) throws SQLException {
+    List<String> distinct = keys.stream().distinct().toList();
+    for (List<String> chunk : Sql.chunks(distinct)) {
+      Sql.update(
+          c,
+          "DELETE FROM retries WHERE delivery_key IN " + Sql.marks(chunk),
+          Sql.strings(chunk, 1));
+    }
   }
 
   int count(String target) throws SQLException {
@@ -148,7 +174,7 @@ final class RetryRepository {
                 .orElse(0));
   }
 
-  private static void bind(PreparedStatement s, ScheduledRetry r, String headers)
+  private static void bind(PreparedStatement s, ScheduledRetry r, String metadata)
       throws SQLException {
     s.setString(1, r.deliveryKey());
     s.setString(2, r.target());
@@ -156,7 +182,7 @@ final class RetryRepository {
     s.setInt(4, r.attempt());
     s.setString(5, r.eventId());
     s.setString(6, r.rule());
-    s.setString(7, headers);
+    s.setString(7, metadata);
     s.setBytes(8, r.payload());
     if (r.recordKey().isPresent()) {
       s.setBytes(9, r.recordKey().get());
@@ -175,27 +201,49 @@ final class RetryRepository {
         row.getInt("attempt"),
         row.getString("event_id"),
         row.getString("rule"),
-        headers(row.getString("headers"), key),
+        metadata(row.getString("headers"), key),
         row.getBytes("payload"),
         Optional.ofNullable(row.getBytes("record_key")),
         Instant.ofEpochMilli(row.getLong("first_attempt_at")));
   }
 
-  /** {@code {"name": "value"}}, names sorted. */
-  static String headersJson(Map<String, String> headers) {
+  // The metadata is stored as the JSON object of the target record's headers that the first
+  // versions kept ({"bus", "json", "ingestedAt", "traceparent"?, "hops"?}, every value a string),
+  // so that retries scheduled before the record existed read back unchanged.
+  private static final String BUS = "bus";
+  private static final String JSON = "json";
+  private static final String INGESTED_AT = "ingestedAt";
+  private static final String TRACEPARENT = "traceparent";
+  private static final String HOPS = "hops";
+
+  /** The metadata as a JSON object of strings, names sorted. */
+  static String metadataJson(RetryMetadata m) {
+    Map<String, String> fields = new TreeMap<>();
+    fields.put(BUS, m.bus());
+    fields.put(JSON, Boolean.toString(m.json()));
+    fields.put(INGESTED_AT, Long.toString(m.ingestedAt().toEpochMilli()));
+    m.traceparent().ifPresent(t -> fields.put(TRACEPARENT, t));
+    if (m.hops() > 0) {
+      fields.put(HOPS, Integer.toString(m.hops()));
+    }
     try {
-      return Json.MAPPER.writeValueAsString(new TreeMap<>(headers));
+      return Json.MAPPER.writeValueAsString(fields);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot render the headers of a retry", e);
+      throw new UncheckedIOException("cannot render the metadata of a retry", e);
     }
   }
 
-  private static Map<String, String> headers(String json, String key) throws SQLException {
-    Map<String, String> headers = new TreeMap<>();
-    var fields = JsonText.object(json, "headers of retry " + key).properties();
-    for (Map.Entry<String, JsonNode> field : fields) {
-      headers.put(field.getKey(), field.getValue().asText());
+  private static RetryMetadata metadata(String json, String key) throws SQLException {
+    JsonNode fields = JsonText.object(json, "headers of retry " + key);
+    try {
+      return new RetryMetadata(
+          fields.path(BUS).asText(""),
+          Boolean.parseBoolean(fields.path(JSON).asText("true")),
+          Instant.ofEpochMilli(Long.parseLong(fields.path(INGESTED_AT).asText("0"))),
+          Optional.ofNullable(fields.get(TRACEPARENT)).map(JsonNode::asText),
+          Integer.parseInt(fields.path(HOPS).asText("0")));
+    } catch (IllegalArgumentException e) { // NumberFormatException, negative hops
+      throw new SQLException("retry " + key + " has unreadable metadata " + json + ": " + e, e);
     }
-    return headers;
   }
 }

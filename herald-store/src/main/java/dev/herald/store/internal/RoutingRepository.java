@@ -3,11 +3,13 @@ package dev.herald.store.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.json.Json;
+import dev.herald.store.DeliveryStatus;
 import dev.herald.store.RoutedDelivery;
 import dev.herald.store.Routing;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,9 +49,6 @@ final class RoutingRepository {
 
   private final String upsertSql;
 
-  /** A routing as it is written. */
-  private record Row(String eventId, String bus, long routedAt, String deliveries) {}
-
   RoutingRepository(Database db) {
     this.db = db;
     this.partitioned = db.kind().equals("postgresql");
@@ -68,29 +67,49 @@ final class RoutingRepository {
    * the only one sent, so that no statement of the batch touches a row twice).
    */
   void record(List<Routing> routings) throws SQLException {
+    List<Row> rows = rows(routings);
+    db.write(
+        c -> {
+          recordIn(c, rows);
+          return null;
+        });
+  }
+
+  /** A routing as it is written. */
+  record Row(String eventId, String bus, long routedAt, String deliveries) {}
+
+  /**
+   * The rows to write, the last routing of each event id, rendered on the caller's thread (off
+   * SQLite's writer thread).
+   */
+  static List<Row> rows(List<Routing> routings) {
     Map<String, Row> rows = new LinkedHashMap<>();
     for (Routing r : routings) {
       rows.put(
           r.eventId(),
           new Row(r.eventId(), r.bus(), r.routedAt().toEpochMilli(), json(r.deliveries())));
     }
-    db.write(
-        c -> {
-          try (PreparedStatement upsert = c.prepareStatement(upsertSql)) {
-            for (Row row : rows.values()) {
-              upsert.setString(1, row.eventId());
-              upsert.setString(2, row.bus());
-              upsert.setLong(3, row.routedAt());
-              upsert.setString(4, row.deliveries());
-              if (partitioned) {
-                upsert.setObject(5, IngestDays.of(row.eventId()));
-              }
-              upsert.addBatch();
-            }
-            upsert.executeBatch();
-          }
-          return null;
-        });
+    return List.copyOf(rows.values());
+  }
+
+  /** Upserts the rows within the caller's write transaction on {@code c}. */
+  void recordIn(Connection c, List<Row> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement upsert = c.prepareStatement(upsertSql)) {
+      for (Row row : rows) {
+        upsert.setString(1, row.eventId());
+        upsert.setString(2, row.bus());
+        upsert.setLong(3, row.routedAt());
+        upsert.setString(4, row.deliveries());
+        if (partitioned) {
+          upsert.setObject(5, IngestDays.of(row.eventId()));
+        }
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    }
   }
 
   Optional<Routing> byEventId(String eventId) throws SQLException {
@@ -134,6 +153,14 @@ final class RoutingRepository {
         });
   }
 
+  private static DeliveryStatus status(String text, String eventId) throws SQLException {
+    return DeliveryStatus.fromText(text)
+        .orElseThrow(
+            () ->
+                new SQLException(
+                    "routing of " + eventId + " has an unknown status '" + text + "'"));
+  }
+
   private static Routing toRouting(ResultSet row) throws SQLException {
     String eventId = row.getString("event_id");
     List<RoutedDelivery> deliveries = new ArrayList<>();
@@ -143,7 +170,7 @@ final class RoutingRepository {
               d.path("rule").asText(),
               d.path("target").asText(),
               d.path("deliveryKey").asText(),
-              d.path("status").asText(),
+              status(d.path("status").asText(), eventId),
               Optional.ofNullable(d.get("errorCode")).map(JsonNode::asText),
               Optional.ofNullable(d.get("errorMessage")).map(JsonNode::asText)));
     }
@@ -161,7 +188,7 @@ final class RoutingRepository {
         g.writeStringField("rule", d.rule());
         g.writeStringField("target", d.target());
         g.writeStringField("deliveryKey", d.deliveryKey());
-        g.writeStringField("status", d.status());
+        g.writeStringField("status", d.status().text());
         if (d.errorCode().isPresent()) {
           g.writeStringField("errorCode", d.errorCode().get());
         }
