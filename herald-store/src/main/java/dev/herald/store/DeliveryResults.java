@@ -3,7 +3,7 @@ package dev.herald.store;
 import java.util.List;
 
 /**
- * What a batch of delivery attempts leaves in the store, written in one transaction by {@code
+ * What a batch of delivery attempts leaves in the store, written in one transaction by {@link
  * JournalStore#recordResults}: the journal entries of every attempt, the retries to schedule, the
  * new dead letters, and the scheduled retries the attempts completed (delivered or dead-lettered
  * from a retry).

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What a redrive does with one dead letter, decided by the caller from the letter it read (see
- * {@code DeadLetterStore#redrive}): schedule it as a retry, or keep it with a new error.
+ * {@link DeadLetterStore#redrive}): schedule it as a retry, or keep it with a new error.
  */
 public sealed interface Redrive {
 

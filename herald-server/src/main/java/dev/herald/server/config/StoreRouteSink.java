@@ -5,9 +5,9 @@ import dev.herald.engine.router.RouteSink;
 import dev.herald.engine.router.RoutedEvent;
 import dev.herald.store.DeadLetter;
 import dev.herald.store.DeliveryStatus;
+import dev.herald.store.JournalStore;
 import dev.herald.store.RoutedDelivery;
 import dev.herald.store.Routing;
-import dev.herald.store.StateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +19,9 @@ import java.util.Optional;
  * again. Thread-safe: stateless; the store serializes writes.
  */
 public final class StoreRouteSink implements RouteSink {
-  private final StateStore store;
+  private final JournalStore store;
 
-  public StoreRouteSink(StateStore store) {
+  public StoreRouteSink(JournalStore store) {
     this.store = store;
   }
 

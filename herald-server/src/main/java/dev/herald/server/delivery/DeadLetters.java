@@ -8,11 +8,12 @@ import dev.herald.core.json.Json;
 import dev.herald.core.routing.RoutingTable;
 import dev.herald.server.config.RoutingTables;
 import dev.herald.server.ingest.BusDirectory;
+import dev.herald.store.ConfigStore;
 import dev.herald.store.DeadLetter;
+import dev.herald.store.DeadLetterStore;
 import dev.herald.store.Redrive;
 import dev.herald.store.RetryMetadata;
 import dev.herald.store.ScheduledRetry;
-import dev.herald.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -29,14 +30,20 @@ import java.util.Optional;
 public final class DeadLetters {
   static final int REDRIVE_ALL_BATCH = 500;
 
-  private final StateStore store;
+  private final DeadLetterStore store;
+  private final ConfigStore config;
   private final BusDirectory buses;
   private final RoutingTables tables;
   private final InstantSource clock;
 
   public DeadLetters(
-      StateStore store, BusDirectory buses, RoutingTables tables, InstantSource clock) {
+      DeadLetterStore store,
+      ConfigStore config,
+      BusDirectory buses,
+      RoutingTables tables,
+      InstantSource clock) {
     this.store = store;
+    this.config = config;
     this.buses = buses;
     this.tables = tables;
     this.clock = clock;
@@ -65,7 +72,7 @@ public final class DeadLetters {
   }
 
   public String requireTarget(String target) {
-    if (store.target(target).isEmpty()) {
+    if (config.target(target).isEmpty()) {
       throw new ConfigException.NotFound(
           "TargetNotFound", "target '" + target + "' does not exist");
     }

@@ -7,9 +7,10 @@ import dev.herald.store.DeadLetter;
 import dev.herald.store.DeliveryResults;
 import dev.herald.store.DeliveryStatus;
 import dev.herald.store.JournalEntry;
+import dev.herald.store.JournalStore;
 import dev.herald.store.RetryMetadata;
+import dev.herald.store.RetryStore;
 import dev.herald.store.ScheduledRetry;
-import dev.herald.store.StateStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,12 +25,14 @@ import java.util.stream.Collectors;
  * The delivery engine's ledger on the state store: the journal (status per delivery key), scheduled
  * retries (with the record to send again) and dead letters (with the delivered envelope, read back
  * from the bus by event id). A batch of results is one store call, {@link
- * StateStore#recordResults}, and so one transaction. Thread-safe: stateless; the store serializes.
+ * JournalStore#recordResults}, and so one transaction. Thread-safe: stateless; the store
+ * serializes.
  */
 public final class StoreLedger implements DeliveryLedger {
   static final Duration RETRY_LEASE = Duration.ofMinutes(20);
 
-  private final StateStore store;
+  private final JournalStore journal;
+  private final RetryStore retries;
   private final Function<String, Optional<String>> envelopeOfEvent;
   private final String owner;
 
@@ -39,8 +42,12 @@ public final class StoreLedger implements DeliveryLedger {
    * @param owner this instance, for retry leases
    */
   public StoreLedger(
-      StateStore store, Function<String, Optional<String>> envelopeOfEvent, String owner) {
-    this.store = store;
+      JournalStore journal,
+      RetryStore retries,
+      Function<String, Optional<String>> envelopeOfEvent,
+      String owner) {
+    this.journal = journal;
+    this.retries = retries;
     this.envelopeOfEvent = envelopeOfEvent;
     this.owner = owner;
   }
@@ -50,7 +57,7 @@ public final class StoreLedger implements DeliveryLedger {
     if (deliveryKeys.isEmpty()) {
       return Set.of();
     }
-    return store.journal(deliveryKeys).values().stream()
+    return journal.journal(deliveryKeys).values().stream()
         .filter(JournalEntry::isDelivered)
         .map(JournalEntry::deliveryKey)
         .collect(Collectors.toSet());
@@ -58,17 +65,17 @@ public final class StoreLedger implements DeliveryLedger {
 
   @Override
   public void record(List<AttemptResult> results) {
-    List<JournalEntry> journal = new ArrayList<>();
-    List<ScheduledRetry> retries = new ArrayList<>();
+    List<JournalEntry> entries = new ArrayList<>();
+    List<ScheduledRetry> scheduled = new ArrayList<>();
     List<DeadLetter> deadLetters = new ArrayList<>();
     List<String> completed = new ArrayList<>();
     for (AttemptResult result : results) {
       Work w = result.work();
-      journal.add(journalEntry(result));
+      entries.add(journalEntry(result));
       switch (result) {
         case AttemptResult.Retrying r -> {
           if (!r.inPlace()) {
-            retries.add(retry(w, r.due()));
+            scheduled.add(retry(w, r.due()));
           }
         }
         case AttemptResult.DeadLettered d -> {
@@ -84,12 +91,12 @@ public final class StoreLedger implements DeliveryLedger {
         }
       }
     }
-    store.recordResults(new DeliveryResults(journal, retries, deadLetters, completed));
+    journal.recordResults(new DeliveryResults(entries, scheduled, deadLetters, completed));
   }
 
   @Override
   public List<Work> claimDue(Instant now, int limit, Set<String> skipTargets) {
-    return store.claimDueRetries(owner, now, RETRY_LEASE, limit, skipTargets).stream()
+    return retries.claimDueRetries(owner, now, RETRY_LEASE, limit, skipTargets).stream()
         .map(StoreLedger::work)
         .toList();
   }
