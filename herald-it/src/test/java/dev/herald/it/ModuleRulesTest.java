@@ -136,6 +136,20 @@ class ModuleRulesTest {
   }
 
   @Test
+  void callersDependOnTheStoreRolesTheyUseNotOnTheWholeStore() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.store..")
+        .and()
+        .doNotHaveFullyQualifiedName("dev.herald.server.Herald") // the composition root
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.herald.store.StateStore")
+        .because("each caller takes the role it uses (ConfigStore, JournalStore, ...)")
+        .check(HERALD);
+  }
+
+  @Test
   void internalPackagesStayInsideTheirModule() {
     noClasses()
         .that()

@@ -95,7 +95,7 @@ public final class Herald implements AutoCloseable {
 
   /**
    * How long the journey of an event (its routing and journal entries) is kept: see {@link
-   * StateStore#maintainJournal} for how each store applies it. No setting yet.
+   * JournalStore#maintainJournal} for how each store applies it. No setting yet.
    */
   static final Duration JOURNEY_RETENTION = Duration.ofDays(7);
 
@@ -162,7 +162,8 @@ public final class Herald implements AutoCloseable {
     IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
     schedulePurge(ingest, store, analyticsRetention, clock);
 
-    Queues queues = new Queues(store, clock, secrets, new Envelopes(buses, topics, reader)::of);
+    Queues queues =
+        new Queues(store, store, clock, secrets, new Envelopes(buses, topics, reader)::of);
     TargetServices services =
         TargetServices.none()
             .with(QueueSink.class, queues)
@@ -249,7 +250,7 @@ public final class Herald implements AutoCloseable {
         open(
             new DeliveryPool(
                 DeliverySettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes()),
-                new StoreLedger(store, envelopes::of, instanceId),
+                new StoreLedger(store, store, envelopes::of, instanceId),
                 name -> store.target(name).map(t -> runtimes.apply(t.spec())),
                 clock,
                 RandomGenerator.getDefault(),
@@ -271,7 +272,7 @@ public final class Herald implements AutoCloseable {
     delivery.start();
     return new Routing(
         config.get(),
-        new DeadLetters(store, buses, tables, clock),
+        new DeadLetters(store, store, buses, tables, clock),
         name -> delivery.current(name).map(Herald::liveState));
   }
 

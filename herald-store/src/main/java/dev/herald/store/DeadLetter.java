@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param id the dead letter's id, assigned by the store: sortable by when the store first received
  *     it (26 characters of Crockford base32, time first). Pass {@code null} or {@code ""} to {@link
- *     StateStore#addDeadLetters}; a non-empty id given there is kept as it is.
+ *     DeadLetterStore#addDeadLetters}; a non-empty id given there is kept as it is.
  * @param target the target the delivery was for
  * @param deliveryKey the delivery's stable key; a target holds at most one dead letter per key
  * @param eventId the event delivered

@@ -3,7 +3,6 @@ package dev.herald.store;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The latest state of one delivery in the delivery journal (one entry per delivery key).
@@ -13,7 +12,7 @@ import java.util.Set;
  * @param bus the event's bus
  * @param rule the rule that matched the event
  * @param target the target delivered to
- * @param status one of {@link #STATUSES}; once {@link #DELIVERED}, stored as delivered for good
+ * @param status the delivery's status; once {@link DeliveryStatus#DELIVERED}, stored so for good
  * @param attempts attempts made so far; the store keeps the highest count it was given
  * @param errorCode the last error's code, e.g. {@code HttpStatus503}
  * @param errorMessage the last error's message
@@ -27,23 +26,13 @@ public record JournalEntry(
     String bus,
     String rule,
     String target,
-    String status,
+    DeliveryStatus status,
     int attempts,
     Optional<String> errorCode,
     Optional<String> errorMessage,
     Optional<Instant> firstAttemptAt,
     Optional<Instant> lastAttemptAt,
     Optional<Instant> deliveredAt) {
-
-  public static final String PENDING = "pending";
-  public static final String DELIVERED = "delivered";
-  public static final String RETRYING = "retrying";
-  public static final String DEAD_LETTERED = "dead-lettered";
-  public static final String SKIPPED_DUPLICATE = "skipped-duplicate";
-
-  /** Every status an entry may have. */
-  public static final Set<String> STATUSES =
-      Set.of(PENDING, DELIVERED, RETRYING, DEAD_LETTERED, SKIPPED_DUPLICATE);
 
   public JournalEntry {
     Objects.requireNonNull(deliveryKey, "deliveryKey");
@@ -57,14 +46,6 @@ public record JournalEntry(
     Objects.requireNonNull(firstAttemptAt, "firstAttemptAt");
     Objects.requireNonNull(lastAttemptAt, "lastAttemptAt");
     Objects.requireNonNull(deliveredAt, "deliveredAt");
-    if (!STATUSES.contains(status)) {
-      throw new IllegalArgumentException(
-          "status must be one of "
-              + STATUSES.stream().sorted().toList()
-              + ", got '"
-              + status
-              + "'");
-    }
     if (attempts < 0) {
       throw new IllegalArgumentException("attempts must not be negative, got " + attempts);
     }
@@ -72,6 +53,6 @@ public record JournalEntry(
 
   /** True when the delivery succeeded: it must not be invoked again. */
   public boolean isDelivered() {
-    return status.equals(DELIVERED);
+    return status == DeliveryStatus.DELIVERED;
   }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one run of {@link StateStore#maintainJournal} did.
+ * What one run of {@link JournalStore#maintainJournal} did.
  *
  * @param createdPartitions the daily partitions it created (PostgreSQL), e.g. {@code
  *     journal_p20261126}; none on SQLite

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param rule the rule that matched
  * @param target the target the rule sends to
  * @param deliveryKey the stable key of this delivery across its attempts
- * @param status the API's status, e.g. {@code pending} or {@code dead-lettered}
+ * @param status {@link DeliveryStatus#PENDING}, or {@link DeliveryStatus#DEAD_LETTERED} when
+ *     routing failed it
  * @param errorCode the error code when routing already failed it (e.g. {@code TransformError})
  * @param errorMessage the error's message, with {@code errorCode}
  */
@@ -18,7 +19,7 @@ public record RoutedDelivery(
     String rule,
     String target,
     String deliveryKey,
-    String status,
+    DeliveryStatus status,
     Optional<String> errorCode,
     Optional<String> errorMessage) {
 

@@ -2,7 +2,6 @@ package dev.herald.store;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,7 +16,7 @@ import java.util.Optional;
  * @param attempt the number of the attempt to make (1 for the first)
  * @param eventId the event delivered
  * @param rule the rule that matched the event
- * @param headers the target record's headers
+ * @param metadata what the target record carried besides its value and key
  * @param payload the target record's value
  * @param recordKey the target record's key, if it has one
  * @param firstAttemptAt when the first attempt was made
@@ -29,7 +28,7 @@ public record ScheduledRetry(
     int attempt,
     String eventId,
     String rule,
-    Map<String, String> headers,
+    RetryMetadata metadata,
     byte[] payload,
     Optional<byte[]> recordKey,
     Instant firstAttemptAt) {
@@ -40,7 +39,7 @@ public record ScheduledRetry(
     Objects.requireNonNull(dueAt, "dueAt");
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(rule, "rule");
-    headers = Map.copyOf(headers);
+    Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(recordKey, "recordKey");
     Objects.requireNonNull(firstAttemptAt, "firstAttemptAt");
@@ -58,7 +57,7 @@ public record ScheduledRetry(
         && attempt == r.attempt
         && eventId.equals(r.eventId)
         && rule.equals(r.rule)
-        && headers.equals(r.headers)
+        && metadata.equals(r.metadata)
         && Arrays.equals(payload, r.payload)
         && Arrays.equals(recordKey.orElse(null), r.recordKey.orElse(null))
         && recordKey.isPresent() == r.recordKey.isPresent()
@@ -72,7 +71,7 @@ public record ScheduledRetry(
 
   @Override
   public String toString() {
-    return "ScheduledRetry[deliveryKey=%s, target=%s, dueAt=%s, attempt=%d, eventId=%s, rule=%s, headers=%s, payload=%d bytes, recordKey=%s, firstAttemptAt=%s]"
+    return "ScheduledRetry[deliveryKey=%s, target=%s, dueAt=%s, attempt=%d, eventId=%s, rule=%s, metadata=%s, payload=%d bytes, recordKey=%s, firstAttemptAt=%s]"
         .formatted(
             deliveryKey,
             target,
@@ -80,7 +79,7 @@ public record ScheduledRetry(
             attempt,
             eventId,
             rule,
-            headers,
+            metadata,
             payload.length,
             recordKey.map(k -> k.length + " bytes").orElse("none"),
             firstAttemptAt);

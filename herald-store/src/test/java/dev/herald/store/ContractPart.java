@@ -4,6 +4,7 @@ import dev.herald.core.config.Page;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,51 @@ abstract class ContractPart {
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.enforceForeignKeys(true);
     return sqlite.createConnection("jdbc:sqlite:" + config().sqliteFile());
+  }
+
+  /**
+   * Injects a fault: until the returned handle is closed, every insert into {@code table} (upserts
+   * included) whose {@code column} equals {@code value} fails in the database, as a statement that
+   * breaks halfway through a store call would. A trigger of the test's own database, so the store
+   * runs unchanged; {@code table} and {@code column} are fixed names of the tests, not input.
+   */
+  final AutoCloseable failInserts(String table, String column, String value) throws SQLException {
+    boolean postgres = config().url().isPresent();
+    String literal = "'" + value.replace("'", "''") + "'";
+    try (Connection c = rawConnection();
+        Statement s = c.createStatement()) {
+      if (postgres) {
+        s.execute(
+            "CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF NEW."
+                + column
+                + " = "
+                + literal
+                + " THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$");
+        s.execute(
+            "CREATE TRIGGER injected_fault BEFORE INSERT ON "
+                + table
+                + " FOR EACH ROW EXECUTE FUNCTION injected_fault()");
+      } else {
+        s.execute(
+            "CREATE TRIGGER injected_fault BEFORE INSERT ON "
+                + table
+                + " WHEN NEW."
+                + column
+                + " = "
+                + literal
+                + " BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+      }
+    }
+    return () -> {
+      try (Connection c = rawConnection();
+          Statement s = c.createStatement()) {
+        s.execute("DROP TRIGGER injected_fault" + (postgres ? " ON " + table : ""));
+        if (postgres) {
+          s.execute("DROP FUNCTION injected_fault()");
+        }
+      }
+    };
   }
 
   /** Follows {@code next} cursors from the first page to the last one. */

@@ -1,12 +1,16 @@
 package dev.herald.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.core.config.Page;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Dead letters: ids from the store, one per (target, delivery key), pages by id. */
@@ -159,7 +163,7 @@ abstract class DeadLetterContract extends ContractPart {
     assertThat(all("hook")).extracting(DeadLetter::deliveryKey).containsExactly("k1", "k2", "k3");
   }
 
-  // --- take (redrive) and purge ---
+  // --- redrive and purge ---
 
   private List<String> ids(String target) {
     return all(target).stream().map(DeadLetter::id).toList();
@@ -174,60 +178,116 @@ abstract class DeadLetterContract extends ContractPart {
     store().addDeadLetters(letters);
   }
 
+  /** The redrive of {@code letter}: a retry due at {@code now}, attempt 1. */
+  static Redrive retry(DeadLetter letter, Instant now) {
+    return new Redrive.Retry(
+        letter.id(),
+        new ScheduledRetry(
+            letter.deliveryKey(),
+            letter.target(),
+            now,
+            1,
+            letter.eventId(),
+            letter.rule(),
+            new RetryMetadata("orders", true, T0, Optional.empty(), 0),
+            letter.envelopeJson().getBytes(StandardCharsets.UTF_8),
+            Optional.empty(),
+            now));
+  }
+
+  private List<String> dueKeys(Instant now) {
+    return store().claimDueRetries("test", now, Duration.ofMinutes(1), 1000, Set.of()).stream()
+        .map(ScheduledRetry::deliveryKey)
+        .toList();
+  }
+
   @Test
-  void takingDeadLettersByIdReturnsAndDeletesThem() {
+  void deadLettersAreReadByTheirIdsWithinTheirTarget() {
     addFive();
     List<DeadLetter> before = all("hook");
     String otherId = ids("other").getFirst();
 
-    List<DeadLetter> taken =
-        store()
-            .takeDeadLetters(
-                "hook", List.of(before.get(3).id(), before.get(1).id(), "UNKNOWN", otherId));
-
-    assertThat(taken).containsExactly(before.get(1), before.get(3));
-    assertThat(all("hook")).containsExactly(before.get(0), before.get(2), before.get(4));
-    assertThat(ids("other")).containsExactly(otherId);
-    assertThat(store().takeDeadLetters("hook", List.of(before.get(1).id()))).isEmpty();
-    assertThat(store().takeDeadLetters("hook", List.of())).isEmpty();
+    assertThat(
+            store()
+                .deadLettersById(
+                    "hook", List.of(before.get(3).id(), before.get(1).id(), "UNKNOWN", otherId)))
+        .containsExactly(before.get(1), before.get(3));
+    assertThat(store().deadLettersById("hook", List.of())).isEmpty();
   }
 
   @Test
-  void takingAllDeadLettersGoesByIdInBatchesOfTheLimit() {
+  void aRedriveTurnsLettersIntoRetriesDueNowAndTakesEachOnce() {
     addFive();
     List<DeadLetter> before = all("hook");
+    Instant now = T0.plusSeconds(3600);
 
-    assertThat(store().takeAllDeadLetters("hook", 3))
-        .containsExactlyElementsOf(before.subList(0, 3));
-    assertThat(store().takeAllDeadLetters("hook", 3))
-        .containsExactlyElementsOf(before.subList(3, 5));
-    assertThat(store().takeAllDeadLetters("hook", 3)).isEmpty();
+    int scheduled =
+        store().redrive("hook", List.of(retry(before.get(1), now), retry(before.get(3), now)));
+
+    assertThat(scheduled).isEqualTo(2);
+    assertThat(all("hook")).containsExactly(before.get(0), before.get(2), before.get(4));
     assertThat(all("other")).hasSize(1);
+    assertThat(dueKeys(now)).containsExactlyInAnyOrder("k1", "k3");
+    assertThat(store().redrive("hook", List.of(retry(before.get(1), now)))).isZero();
+    assertThat(store().redrive("hook", List.of())).isZero();
   }
 
   @Test
-  void concurrentTakesNeverReturnOneDeadLetterTwice() throws Exception {
+  void aLetterStillDeadAfterARedriveKeepsItsIdAndTakesTheNewError() {
+    addFive();
+    DeadLetter letter = all("hook").get(2);
+    Instant now = T0.plusSeconds(3600);
+
+    int scheduled =
+        store()
+            .redrive(
+                "hook",
+                List.of(new Redrive.StillDead(letter.id(), "TransformError", "no such path", now)));
+
+    assertThat(scheduled).isZero();
+    assertThat(store().deadLetter("hook", letter.id()))
+        .hasValueSatisfying(
+            kept -> {
+              assertThat(kept.errorCode()).isEqualTo("TransformError");
+              assertThat(kept.errorMessage()).isEqualTo("no such path");
+              assertThat(kept.lastAttemptAt()).isEqualTo(now);
+              assertThat(kept.attempts()).isEqualTo(letter.attempts());
+              assertThat(kept.envelopeJson()).isEqualTo(letter.envelopeJson());
+            });
+    assertThat(dueKeys(now)).isEmpty();
+  }
+
+  @Test
+  void aRedriveRefusesARetryOfAnotherTarget() {
+    addFive();
+    DeadLetter other = all("other").getFirst();
+
+    assertThatThrownBy(() -> store().redrive("hook", List.of(retry(other, T0))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'other'")
+        .hasMessageContaining("'hook'");
+    assertThat(all("other")).containsExactly(other);
+  }
+
+  @Test
+  void concurrentRedrivesScheduleEachLetterOnce() throws Exception {
     List<DeadLetter> letters = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       letters.add(letter("hook", "k" + i));
     }
     store().addDeadLetters(letters);
-    List<String> ids = ids("hook");
-    List<java.util.concurrent.Callable<List<DeadLetter>>> takers = new ArrayList<>();
+    List<DeadLetter> stored = all("hook");
+    List<Redrive> redrives = stored.stream().map(l -> retry(l, T0)).toList();
+    List<java.util.concurrent.Callable<Integer>> redrivers = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      boolean byIds = i % 2 == 0;
-      takers.add(
-          () ->
-              byIds
-                  ? store().takeDeadLetters("hook", ids)
-                  : store().takeAllDeadLetters("hook", 25));
+      redrivers.add(() -> store().redrive("hook", redrives));
     }
 
-    List<DeadLetter> taken =
-        StateStoreContract.concurrently(takers).stream().flatMap(List::stream).toList();
+    List<Integer> counts = StateStoreContract.concurrently(redrivers);
 
-    assertThat(taken).extracting(DeadLetter::id).doesNotHaveDuplicates();
-    assertThat(taken.size() + all("hook").size()).isEqualTo(60);
+    assertThat(counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
+    assertThat(all("hook")).isEmpty();
+    assertThat(store().countRetries("hook")).isEqualTo(60);
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dev.herald.store;
 
-import static dev.herald.store.JournalEntry.DEAD_LETTERED;
-import static dev.herald.store.JournalEntry.DELIVERED;
-import static dev.herald.store.JournalEntry.PENDING;
-import static dev.herald.store.JournalEntry.RETRYING;
-import static dev.herald.store.JournalEntry.SKIPPED_DUPLICATE;
+import static dev.herald.store.DeliveryStatus.DEAD_LETTERED;
+import static dev.herald.store.DeliveryStatus.DELIVERED;
+import static dev.herald.store.DeliveryStatus.PENDING;
+import static dev.herald.store.DeliveryStatus.RETRYING;
+import static dev.herald.store.DeliveryStatus.SKIPPED_DUPLICATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,8 +35,13 @@ abstract class JournalContract extends ContractPart {
    * A delivery of {@code eventId} attempted {@code attempts} times, first and last at these times.
    */
   static JournalEntry attempted(
-      String key, String eventId, String status, int attempts, Instant first, Instant last) {
-    boolean failed = status.equals(RETRYING) || status.equals(DEAD_LETTERED);
+      String key,
+      String eventId,
+      DeliveryStatus status,
+      int attempts,
+      Instant first,
+      Instant last) {
+    boolean failed = status == RETRYING || status == DEAD_LETTERED;
     return new JournalEntry(
         key,
         eventId,
@@ -49,7 +54,7 @@ abstract class JournalContract extends ContractPart {
         failed ? Optional.of("attempt " + attempts + " failed") : Optional.empty(),
         Optional.of(first),
         Optional.of(last),
-        status.equals(DELIVERED) ? Optional.of(last) : Optional.empty());
+        status == DELIVERED ? Optional.of(last) : Optional.empty());
   }
 
   static JournalEntry attemptedOnceAt(String key, String eventId, Instant at) {
@@ -57,12 +62,12 @@ abstract class JournalContract extends ContractPart {
   }
 
   /** An entry of event {@code EVENT-<key>}, attempted {@code attempts} times from T0 on. */
-  static JournalEntry entry(String key, String status, int attempts) {
+  static JournalEntry entry(String key, DeliveryStatus status, int attempts) {
     return entry(key, "EVENT-" + key, status, attempts);
   }
 
-  static JournalEntry entry(String key, String eventId, String status, int attempts) {
-    boolean failed = status.equals(RETRYING) || status.equals(DEAD_LETTERED);
+  static JournalEntry entry(String key, String eventId, DeliveryStatus status, int attempts) {
+    boolean failed = status == RETRYING || status == DEAD_LETTERED;
     Instant last = T0.plusSeconds(attempts);
     return new JournalEntry(
         key,
@@ -76,7 +81,7 @@ abstract class JournalContract extends ContractPart {
         failed ? Optional.of("attempt " + attempts + " failed") : Optional.empty(),
         attempts > 0 ? Optional.of(T0) : Optional.empty(),
         attempts > 0 ? Optional.of(last) : Optional.empty(),
-        status.equals(DELIVERED) ? Optional.of(last) : Optional.empty());
+        status == DELIVERED ? Optional.of(last) : Optional.empty());
   }
 
   private JournalEntry stored(String key) {
@@ -304,10 +309,37 @@ abstract class JournalContract extends ContractPart {
   }
 
   @Test
-  void unknownStatusesAreRejected() {
-    assertThatThrownBy(() -> entry("k1", "done", 1))
+  void everyStatusIsStoredAsItsTextAndReadBack() throws Exception {
+    List<JournalEntry> entries = new ArrayList<>();
+    for (DeliveryStatus status : DeliveryStatus.values()) {
+      entries.add(entry("k-" + status.name(), status, 1));
+    }
+    store().recordAttempts(entries);
+
+    for (JournalEntry entry : entries) {
+      assertThat(stored(entry.deliveryKey())).isEqualTo(entry);
+    }
+    try (var c = rawConnection();
+        var s = c.createStatement();
+        var rows = s.executeQuery("SELECT status FROM journal ORDER BY status")) {
+      List<String> texts = new ArrayList<>();
+      while (rows.next()) {
+        texts.add(rows.getString(1));
+      }
+      assertThat(texts)
+          .containsExactly(
+              "dead-lettered", "delivered", "pending", "retrying", "skipped-duplicate");
+    }
+  }
+
+  @Test
+  void aStatusTextThatIsNoStatusIsRejectedNamingTheFieldAndTheValidOnes() {
+    assertThat(DeliveryStatus.parse("status", "dead-lettered")).isEqualTo(DEAD_LETTERED);
+    assertThatThrownBy(() -> DeliveryStatus.parse("status", "done"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("status");
+        .hasMessageContaining("status must be one of")
+        .hasMessageContaining("skipped-duplicate")
+        .hasMessageContaining("'done'");
   }
 
   @Test

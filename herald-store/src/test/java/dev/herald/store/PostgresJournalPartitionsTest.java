@@ -1,11 +1,11 @@
 package dev.herald.store;
 
+import static dev.herald.store.DeliveryStatus.RETRYING;
 import static dev.herald.store.JournalContract.NOW;
 import static dev.herald.store.JournalContract.RETENTION;
 import static dev.herald.store.JournalContract.attempted;
 import static dev.herald.store.JournalContract.attemptedOnceAt;
 import static dev.herald.store.JournalContract.eventIdAt;
-import static dev.herald.store.JournalEntry.RETRYING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.event.EventId;

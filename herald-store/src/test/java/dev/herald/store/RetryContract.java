@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -28,7 +27,7 @@ abstract class RetryContract extends ContractPart {
         2,
         "EVENT-" + key,
         "placed",
-        Map.of("herald-delivery-key", key, "content-type", "application/json"),
+        new RetryMetadata("orders", true, T0.minusSeconds(9), Optional.of("00-" + key), 3),
         ("{\"id\":\"EVENT-" + key + "\"}").getBytes(StandardCharsets.UTF_8),
         Optional.of(("order-" + key).getBytes(StandardCharsets.UTF_8)),
         T0.minusSeconds(5));
@@ -47,7 +46,16 @@ abstract class RetryContract extends ContractPart {
     ScheduledRetry withKey = retry("k1", "hook", 10);
     ScheduledRetry withoutKey =
         new ScheduledRetry(
-            "k2", "hook", T0, 1, "E2", "placed", Map.of(), new byte[0], Optional.empty(), T0);
+            "k2",
+            "hook",
+            T0,
+            1,
+            "E2",
+            "placed",
+            new RetryMetadata("", false, T0, Optional.empty(), 0),
+            new byte[0],
+            Optional.empty(),
+            T0);
     store().scheduleRetries(List.of(withKey, withoutKey));
 
     assertThat(claim(T0.plusSeconds(10), 10, Set.of())).containsExactly(withoutKey, withKey);

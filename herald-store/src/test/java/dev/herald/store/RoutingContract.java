@@ -18,12 +18,18 @@ abstract class RoutingContract extends ContractPart {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   static RoutedDelivery pending(String rule, String target, String key) {
-    return new RoutedDelivery(rule, target, key, "pending", Optional.empty(), Optional.empty());
+    return new RoutedDelivery(
+        rule, target, key, DeliveryStatus.PENDING, Optional.empty(), Optional.empty());
   }
 
   static RoutedDelivery failed(String rule, String target, String key, String code) {
     return new RoutedDelivery(
-        rule, target, key, "dead-lettered", Optional.of(code), Optional.of(code + ": \"why\""));
+        rule,
+        target,
+        key,
+        DeliveryStatus.DEAD_LETTERED,
+        Optional.of(code),
+        Optional.of(code + ": \"why\""));
   }
 
   static Routing routing(String eventId, Instant at, RoutedDelivery... deliveries) {

@@ -146,6 +146,14 @@ abstract class StateStoreContract {
     }
   }
 
+  @Nested
+  class OneTransaction extends OneTransactionContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
   static ClientIdRecord record(String bus, String clientId, String eventId, Instant at) {
     return new ClientIdRecord(bus, clientId, eventId, at);
   }

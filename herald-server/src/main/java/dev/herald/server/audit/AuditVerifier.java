@@ -4,7 +4,7 @@ import dev.herald.core.audit.AuditEntry;
 import dev.herald.core.audit.AuditHead;
 import dev.herald.core.audit.ChainVerifier;
 import dev.herald.core.audit.Verification;
-import dev.herald.store.StateStore;
+import dev.herald.store.AuditStore;
 import java.util.stream.Stream;
 
 /**
@@ -15,9 +15,9 @@ import java.util.stream.Stream;
  * <p>Thread-safe: stateless; each call has its own verifier.
  */
 public final class AuditVerifier {
-  private final StateStore store;
+  private final AuditStore store;
 
-  public AuditVerifier(StateStore store) {
+  public AuditVerifier(AuditStore store) {
     this.store = store;
   }
 

@@ -8,7 +8,7 @@ import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.store.Bus;
-import dev.herald.store.StateStore;
+import dev.herald.store.ConfigStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -28,7 +28,7 @@ public final class ConfigApplier {
   /** Target topics keep records this long beyond the target's maximum event age. */
   static final Duration TARGET_RETENTION_MARGIN = Duration.ofDays(1);
 
-  private final StateStore store;
+  private final ConfigStore store;
   private final BusDirectory buses;
   private final RoutingTables tables;
   private final Topics topics;
@@ -40,7 +40,7 @@ public final class ConfigApplier {
   private final Timer propagation;
 
   public ConfigApplier(
-      StateStore store,
+      ConfigStore store,
       BusDirectory buses,
       RoutingTables tables,
       Topics topics,

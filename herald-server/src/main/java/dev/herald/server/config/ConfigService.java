@@ -9,7 +9,7 @@ import dev.herald.core.config.TargetTypes;
 import dev.herald.engine.config.ConfigChange;
 import dev.herald.engine.config.ConfigFeed;
 import dev.herald.store.Bus;
-import dev.herald.store.StateStore;
+import dev.herald.store.ConfigStore;
 import dev.herald.store.Stored;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * applier's reloads are idempotent.
  */
 public final class ConfigService {
-  private final StateStore store;
+  private final ConfigStore store;
   private final ConfigFeed feed;
   private final ConfigApplier applier;
   private final InstantSource clock;
@@ -35,7 +35,7 @@ public final class ConfigService {
    *     stored; throws {@link ConfigException.Invalid} naming the field
    */
   public ConfigService(
-      StateStore store,
+      ConfigStore store,
       ConfigFeed feed,
       ConfigApplier applier,
       InstantSource clock,

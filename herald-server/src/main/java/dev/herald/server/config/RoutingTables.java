@@ -1,7 +1,7 @@
 package dev.herald.server.config;
 
 import dev.herald.core.routing.RoutingTable;
-import dev.herald.store.StateStore;
+import dev.herald.store.ConfigStore;
 import dev.herald.store.Stored;
 import java.util.Map;
 import java.util.Optional;
@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 public final class RoutingTables {
   private static final Logger LOG = LoggerFactory.getLogger(RoutingTables.class);
 
-  private final StateStore store;
+  private final ConfigStore store;
   private final Map<String, RoutingTable> tables = new ConcurrentHashMap<>();
 
-  public RoutingTables(StateStore store) {
+  public RoutingTables(ConfigStore store) {
     this.store = store;
   }
 

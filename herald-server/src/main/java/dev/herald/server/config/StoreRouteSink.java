@@ -4,25 +4,24 @@ import dev.herald.core.routing.RoutingTable.Delivery;
 import dev.herald.engine.router.RouteSink;
 import dev.herald.engine.router.RoutedEvent;
 import dev.herald.store.DeadLetter;
+import dev.herald.store.DeliveryStatus;
+import dev.herald.store.JournalStore;
 import dev.herald.store.RoutedDelivery;
 import dev.herald.store.Routing;
-import dev.herald.store.StateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Records what the router did in the state store: one routing row per routed event (the journey of
- * {@code GET /v1/events/{id}}) and a dead letter for each delivery whose input shaping failed.
- * Thread-safe: stateless; the store serializes writes.
+ * {@code GET /v1/events/{id}}) and a dead letter for each delivery whose input shaping failed. Both
+ * are one store call, so one transaction: a failure stores neither, and the router routes the batch
+ * again. Thread-safe: stateless; the store serializes writes.
  */
 public final class StoreRouteSink implements RouteSink {
-  public static final String PENDING = "pending";
-  public static final String DEAD_LETTERED = "dead-lettered";
+  private final JournalStore store;
 
-  private final StateStore store;
-
-  public StoreRouteSink(StateStore store) {
+  public StoreRouteSink(JournalStore store) {
     this.store = store;
   }
 
@@ -40,7 +39,7 @@ public final class StoreRouteSink implements RouteSink {
                       ready.rule(),
                       ready.target(),
                       ready.deliveryKey(),
-                      PENDING,
+                      DeliveryStatus.PENDING,
                       Optional.empty(),
                       Optional.empty()));
           case Delivery.Failed failed -> {
@@ -49,7 +48,7 @@ public final class StoreRouteSink implements RouteSink {
                     failed.rule(),
                     failed.target(),
                     failed.deliveryKey(),
-                    DEAD_LETTERED,
+                    DeliveryStatus.DEAD_LETTERED,
                     Optional.of(failed.code()),
                     Optional.of(failed.message())));
             deadLetters.add(
@@ -70,9 +69,6 @@ public final class StoreRouteSink implements RouteSink {
       }
       routings.add(new Routing(event.eventId(), event.bus(), event.routedAt(), deliveries));
     }
-    store.recordRoutings(routings);
-    if (!deadLetters.isEmpty()) {
-      store.addDeadLetters(deadLetters);
-    }
+    store.recordRoutings(routings, deadLetters);
   }
 }

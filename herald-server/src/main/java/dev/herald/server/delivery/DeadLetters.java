@@ -2,21 +2,24 @@ package dev.herald.server.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.config.ConfigException;
+import dev.herald.core.config.Page;
 import dev.herald.core.event.EventId;
 import dev.herald.core.json.Json;
 import dev.herald.core.routing.RoutingTable;
 import dev.herald.server.config.RoutingTables;
 import dev.herald.server.ingest.BusDirectory;
+import dev.herald.store.ConfigStore;
 import dev.herald.store.DeadLetter;
+import dev.herald.store.DeadLetterStore;
+import dev.herald.store.Redrive;
+import dev.herald.store.RetryMetadata;
 import dev.herald.store.ScheduledRetry;
-import dev.herald.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,14 +30,20 @@ import java.util.Optional;
 public final class DeadLetters {
   static final int REDRIVE_ALL_BATCH = 500;
 
-  private final StateStore store;
+  private final DeadLetterStore store;
+  private final ConfigStore config;
   private final BusDirectory buses;
   private final RoutingTables tables;
   private final InstantSource clock;
 
   public DeadLetters(
-      StateStore store, BusDirectory buses, RoutingTables tables, InstantSource clock) {
+      DeadLetterStore store,
+      ConfigStore config,
+      BusDirectory buses,
+      RoutingTables tables,
+      InstantSource clock) {
     this.store = store;
+    this.config = config;
     this.buses = buses;
     this.tables = tables;
     this.clock = clock;
@@ -42,82 +51,68 @@ public final class DeadLetters {
 
   /** Redrives the given dead letters of a target (unknown ids are ignored); returns how many. */
   public int redrive(String target, List<String> ids) {
-    return schedule(store.takeDeadLetters(requireTarget(target), ids));
+    requireTarget(target);
+    return store.redrive(target, decide(store.deadLettersById(target, ids)));
   }
 
-  /** Redrives every dead letter of a target. */
+  /**
+   * Redrives every dead letter of a target, a page at a time (each page one transaction); letters
+   * whose shaping still fails keep their ids, so the pages move on past them.
+   */
   public int redriveAll(String target) {
     requireTarget(target);
     int total = 0;
-    for (List<DeadLetter> batch = store.takeAllDeadLetters(target, REDRIVE_ALL_BATCH);
-        !batch.isEmpty();
-        batch = store.takeAllDeadLetters(target, REDRIVE_ALL_BATCH)) {
-      total += schedule(batch);
-    }
+    Optional<String> after = Optional.empty();
+    do {
+      Page<DeadLetter> page = store.deadLetters(target, REDRIVE_ALL_BATCH, after);
+      total += store.redrive(target, decide(page.items()));
+      after = page.next().map(Page::nameAfter);
+    } while (after.isPresent());
     return total;
   }
 
   public String requireTarget(String target) {
-    if (store.target(target).isEmpty()) {
+    if (config.target(target).isEmpty()) {
       throw new ConfigException.NotFound(
           "TargetNotFound", "target '" + target + "' does not exist");
     }
     return target;
   }
 
-  private int schedule(List<DeadLetter> letters) {
+  /** What to do with each letter: a retry due now, or still dead when its shaping fails. */
+  private List<Redrive> decide(List<DeadLetter> letters) {
     Instant now = clock.instant();
-    List<ScheduledRetry> retries = new ArrayList<>();
-    List<DeadLetter> stillDead = new ArrayList<>();
+    List<Redrive> redrives = new ArrayList<>(letters.size());
     for (DeadLetter letter : letters) {
       EventId id = EventId.parse(letter.eventId()).orElseThrow();
       String bus = buses.byOrdinal(id.busOrdinal()).map(b -> b.name()).orElse("");
       RoutingTable table = tables.get(bus);
-      switch (table.reshape(
-          letter.rule(),
-          letter.target(),
-          letter.deliveryKey(),
-          envelope(letter),
-          id.ingestedAt())) {
-        case RoutingTable.Delivery.Ready ready ->
-            retries.add(
-                new ScheduledRetry(
-                    letter.deliveryKey(),
-                    letter.target(),
-                    now,
-                    1,
-                    letter.eventId(),
-                    letter.rule(),
-                    Map.of(
-                        StoreLedger.BUS, bus,
-                        StoreLedger.JSON, Boolean.toString(ready.json()),
-                        StoreLedger.INGESTED_AT, Long.toString(id.ingestedAtMillis())),
-                    ready.input(),
-                    Optional.empty(),
-                    now));
-        case RoutingTable.Delivery.Failed failed ->
-            stillDead.add(
-                new DeadLetter(
-                    null,
-                    letter.target(),
-                    letter.deliveryKey(),
-                    letter.eventId(),
-                    letter.rule(),
-                    letter.envelopeJson(),
-                    letter.attempts(),
-                    failed.code(),
-                    failed.message(),
-                    letter.firstAttemptAt(),
-                    now));
-      }
+      redrives.add(
+          switch (table.reshape(
+              letter.rule(),
+              letter.target(),
+              letter.deliveryKey(),
+              envelope(letter),
+              id.ingestedAt())) {
+            case RoutingTable.Delivery.Ready ready ->
+                new Redrive.Retry(
+                    letter.id(),
+                    new ScheduledRetry(
+                        letter.deliveryKey(),
+                        letter.target(),
+                        now,
+                        1,
+                        letter.eventId(),
+                        letter.rule(),
+                        new RetryMetadata(bus, ready.json(), id.ingestedAt(), Optional.empty(), 0),
+                        ready.input(),
+                        Optional.empty(),
+                        now));
+            case RoutingTable.Delivery.Failed failed ->
+                new Redrive.StillDead(letter.id(), failed.code(), failed.message(), now);
+          });
     }
-    if (!retries.isEmpty()) {
-      store.scheduleRetries(retries);
-    }
-    if (!stillDead.isEmpty()) {
-      store.addDeadLetters(stillDead);
-    }
-    return retries.size();
+    return redrives;
   }
 
   private static ObjectNode envelope(DeadLetter letter) {

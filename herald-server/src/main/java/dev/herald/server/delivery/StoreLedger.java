@@ -4,16 +4,18 @@ import dev.herald.engine.delivery.AttemptResult;
 import dev.herald.engine.delivery.DeliveryLedger;
 import dev.herald.engine.delivery.Work;
 import dev.herald.store.DeadLetter;
+import dev.herald.store.DeliveryResults;
+import dev.herald.store.DeliveryStatus;
 import dev.herald.store.JournalEntry;
+import dev.herald.store.JournalStore;
+import dev.herald.store.RetryMetadata;
+import dev.herald.store.RetryStore;
 import dev.herald.store.ScheduledRetry;
-import dev.herald.store.StateStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -22,18 +24,15 @@ import java.util.stream.Collectors;
 /**
  * The delivery engine's ledger on the state store: the journal (status per delivery key), scheduled
  * retries (with the record to send again) and dead letters (with the delivered envelope, read back
- * from the bus by event id). Thread-safe: stateless; the store serializes.
+ * from the bus by event id). A batch of results is one store call, {@link
+ * JournalStore#recordResults}, and so one transaction. Thread-safe: stateless; the store
+ * serializes.
  */
 public final class StoreLedger implements DeliveryLedger {
-  public static final String DELIVERED = "delivered";
   static final Duration RETRY_LEASE = Duration.ofMinutes(20);
-  static final String BUS = "bus";
-  static final String JSON = "json";
-  static final String TRACEPARENT = "traceparent";
-  static final String INGESTED_AT = "ingestedAt";
-  static final String HOPS = "hops";
 
-  private final StateStore store;
+  private final JournalStore journal;
+  private final RetryStore retries;
   private final Function<String, Optional<String>> envelopeOfEvent;
   private final String owner;
 
@@ -43,8 +42,12 @@ public final class StoreLedger implements DeliveryLedger {
    * @param owner this instance, for retry leases
    */
   public StoreLedger(
-      StateStore store, Function<String, Optional<String>> envelopeOfEvent, String owner) {
-    this.store = store;
+      JournalStore journal,
+      RetryStore retries,
+      Function<String, Optional<String>> envelopeOfEvent,
+      String owner) {
+    this.journal = journal;
+    this.retries = retries;
     this.envelopeOfEvent = envelopeOfEvent;
     this.owner = owner;
   }
@@ -54,25 +57,25 @@ public final class StoreLedger implements DeliveryLedger {
     if (deliveryKeys.isEmpty()) {
       return Set.of();
     }
-    return store.journal(deliveryKeys).values().stream()
-        .filter(e -> e.status().equals(DELIVERED))
+    return journal.journal(deliveryKeys).values().stream()
+        .filter(JournalEntry::isDelivered)
         .map(JournalEntry::deliveryKey)
         .collect(Collectors.toSet());
   }
 
   @Override
   public void record(List<AttemptResult> results) {
-    List<JournalEntry> journal = new ArrayList<>();
-    List<ScheduledRetry> retries = new ArrayList<>();
+    List<JournalEntry> entries = new ArrayList<>();
+    List<ScheduledRetry> scheduled = new ArrayList<>();
     List<DeadLetter> deadLetters = new ArrayList<>();
     List<String> completed = new ArrayList<>();
     for (AttemptResult result : results) {
       Work w = result.work();
-      journal.add(journalEntry(result));
+      entries.add(journalEntry(result));
       switch (result) {
         case AttemptResult.Retrying r -> {
           if (!r.inPlace()) {
-            retries.add(retry(w, r.due()));
+            scheduled.add(retry(w, r.due()));
           }
         }
         case AttemptResult.DeadLettered d -> {
@@ -88,40 +91,31 @@ public final class StoreLedger implements DeliveryLedger {
         }
       }
     }
-    if (!deadLetters.isEmpty()) {
-      store.addDeadLetters(deadLetters);
-    }
-    if (!retries.isEmpty()) {
-      store.scheduleRetries(retries);
-    }
-    if (!completed.isEmpty()) {
-      store.completeRetries(completed);
-    }
-    store.recordAttempts(journal);
+    journal.recordResults(new DeliveryResults(entries, scheduled, deadLetters, completed));
   }
 
   @Override
   public List<Work> claimDue(Instant now, int limit, Set<String> skipTargets) {
-    return store.claimDueRetries(owner, now, RETRY_LEASE, limit, skipTargets).stream()
+    return retries.claimDueRetries(owner, now, RETRY_LEASE, limit, skipTargets).stream()
         .map(StoreLedger::work)
         .toList();
   }
 
   private static JournalEntry journalEntry(AttemptResult result) {
     Work w = result.work();
-    String status;
+    DeliveryStatus status;
     Optional<String> code = Optional.empty();
     Optional<String> message = Optional.empty();
     switch (result) {
-      case AttemptResult.Delivered d -> status = DELIVERED;
-      case AttemptResult.SkippedDuplicate s -> status = "skipped-duplicate";
+      case AttemptResult.Delivered d -> status = DeliveryStatus.DELIVERED;
+      case AttemptResult.SkippedDuplicate s -> status = DeliveryStatus.SKIPPED_DUPLICATE;
       case AttemptResult.Retrying r -> {
-        status = "retrying";
+        status = DeliveryStatus.RETRYING;
         code = Optional.of(r.code());
         message = Optional.of(r.message());
       }
       case AttemptResult.DeadLettered d -> {
-        status = "dead-lettered";
+        status = DeliveryStatus.DEAD_LETTERED;
         code = Optional.of(d.code());
         message = Optional.of(d.message());
       }
@@ -143,14 +137,6 @@ public final class StoreLedger implements DeliveryLedger {
   }
 
   private static ScheduledRetry retry(Work w, Instant due) {
-    Map<String, String> headers = new HashMap<>();
-    headers.put(BUS, w.bus());
-    headers.put(JSON, Boolean.toString(w.json()));
-    headers.put(INGESTED_AT, Long.toString(w.ingestedAt().toEpochMilli()));
-    w.traceparent().ifPresent(t -> headers.put(TRACEPARENT, t));
-    if (w.hops() > 0) {
-      headers.put(HOPS, Integer.toString(w.hops())); // a retry must not reset a loop's count
-    }
     return new ScheduledRetry(
         w.deliveryKey(),
         w.target(),
@@ -158,29 +144,29 @@ public final class StoreLedger implements DeliveryLedger {
         w.attempt() + 1,
         w.eventId(),
         w.rule(),
-        headers,
+        new RetryMetadata(w.bus(), w.json(), w.ingestedAt(), w.traceparent(), w.hops()),
         w.input(),
         w.recordKey(),
         w.firstAttemptAt());
   }
 
   static Work work(ScheduledRetry r) {
-    Map<String, String> h = r.headers();
+    RetryMetadata m = r.metadata();
     return new Work(
         r.target(),
         r.deliveryKey(),
         r.eventId(),
-        h.getOrDefault(BUS, ""),
+        m.bus(),
         r.rule(),
         r.attempt(),
         r.payload(),
-        Boolean.parseBoolean(h.getOrDefault(JSON, "true")),
-        Optional.ofNullable(h.get(TRACEPARENT)),
+        m.json(),
+        m.traceparent(),
         r.recordKey(),
-        Instant.ofEpochMilli(Long.parseLong(h.getOrDefault(INGESTED_AT, "0"))),
+        m.ingestedAt(),
         r.firstAttemptAt(),
         true,
-        Integer.parseInt(h.getOrDefault(HOPS, "0")));
+        m.hops());
   }
 
   private DeadLetter deadLetter(Work w, AttemptResult.DeadLettered d) {

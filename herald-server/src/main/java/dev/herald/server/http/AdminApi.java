@@ -13,7 +13,7 @@ import dev.herald.core.json.Json;
 import dev.herald.core.pattern.RuleMatcher;
 import dev.herald.server.config.ConfigService;
 import dev.herald.store.Bus;
-import dev.herald.store.StateStore;
+import dev.herald.store.ConfigStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -31,14 +31,14 @@ public final class AdminApi {
   private static final long MAX_BODY_BYTES = 1024 * 1024;
 
   private final ConfigService config;
-  private final StateStore store;
+  private final ConfigStore store;
   private final Function<String, Optional<ObjectNode>> liveState;
 
   /**
    * @param liveState a target's live delivery state on this instance (circuit, limits), if running
    */
   public AdminApi(
-      ConfigService config, StateStore store, Function<String, Optional<ObjectNode>> liveState) {
+      ConfigService config, ConfigStore store, Function<String, Optional<ObjectNode>> liveState) {
     this.config = config;
     this.store = store;
     this.liveState = liveState;

@@ -11,7 +11,7 @@ import dev.herald.core.config.Page;
 import dev.herald.core.json.Json;
 import dev.herald.server.audit.AuditVerifier;
 import dev.herald.store.AuditFilter;
-import dev.herald.store.StateStore;
+import dev.herald.store.AuditStore;
 import dev.herald.store.StoreUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -31,10 +31,10 @@ import java.util.OptionalLong;
  * Retry-After}. Stateless; thread-safe.
  */
 public final class AuditApi {
-  private final StateStore store;
+  private final AuditStore store;
   private final AuditVerifier verifier;
 
-  public AuditApi(StateStore store, AuditVerifier verifier) {
+  public AuditApi(AuditStore store, AuditVerifier verifier) {
     this.store = store;
     this.verifier = verifier;
   }

@@ -9,7 +9,7 @@ import dev.herald.core.config.Page;
 import dev.herald.core.json.Json;
 import dev.herald.server.delivery.DeadLetters;
 import dev.herald.store.DeadLetter;
-import dev.herald.store.StateStore;
+import dev.herald.store.DeadLetterStore;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -20,10 +20,10 @@ import java.util.Optional;
 
 /** The dead letters of a target: list, get, redrive, purge (API.md). Stateless; thread-safe. */
 public final class DeadLetterApi {
-  private final StateStore store;
+  private final DeadLetterStore store;
   private final DeadLetters deadLetters;
 
-  public DeadLetterApi(StateStore store, DeadLetters deadLetters) {
+  public DeadLetterApi(DeadLetterStore store, DeadLetters deadLetters) {
     this.store = store;
     this.deadLetters = deadLetters;
   }

@@ -13,8 +13,8 @@ import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ingest.TraceContext;
 import dev.herald.store.JournalEntry;
+import dev.herald.store.JournalStore;
 import dev.herald.store.RoutedDelivery;
-import dev.herald.store.StateStore;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -40,7 +40,7 @@ public final class EventsApi {
   private final EventReader reader;
   private final Topics topics;
   private final BusDirectory buses;
-  private final StateStore store;
+  private final JournalStore store;
   private final Timer latency;
 
   public EventsApi(
@@ -48,7 +48,7 @@ public final class EventsApi {
       EventReader reader,
       Topics topics,
       BusDirectory buses,
-      StateStore store,
+      JournalStore store,
       MeterRegistry metrics) {
     this.store = store;
     this.ingest = ingest;
@@ -175,7 +175,7 @@ public final class EventsApi {
     node.put("rule", d.rule());
     node.put("target", d.target());
     node.put("deliveryKey", d.deliveryKey());
-    node.put("status", journal.map(JournalEntry::status).orElse(d.status()));
+    node.put("status", journal.map(JournalEntry::status).orElse(d.status()).text());
     node.put("attempts", journal.map(JournalEntry::attempts).orElse(0));
     Optional<String> code = journal.flatMap(JournalEntry::errorCode).or(d::errorCode);
     Optional<String> message = journal.flatMap(JournalEntry::errorMessage).or(d::errorMessage);

@@ -1,7 +1,7 @@
 package dev.herald.server.ingest;
 
 import dev.herald.store.Bus;
-import dev.herald.store.StateStore;
+import dev.herald.store.ConfigStore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -20,11 +20,11 @@ public final class BusDirectory {
 
   private record Snapshot(Map<String, Bus> byName, Map<Integer, Bus> byOrdinal, long loadedAt) {}
 
-  private final StateStore store;
+  private final ConfigStore store;
   private final InstantSource clock;
   private volatile Snapshot snapshot;
 
-  public BusDirectory(StateStore store, InstantSource clock) {
+  public BusDirectory(ConfigStore store, InstantSource clock) {
     this.store = store;
     this.clock = clock;
     reload();

@@ -1,7 +1,7 @@
 package dev.herald.server.ingest;
 
 import dev.herald.store.ClientIdRecord;
-import dev.herald.store.StateStore;
+import dev.herald.store.ClientIdStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,11 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClientIdDedupe {
   static final Duration WINDOW = Duration.ofMinutes(5);
 
-  private final StateStore store;
+  private final ClientIdStore store;
   private final Map<String, CompletableFuture<Optional<String>>> inFlight =
       new ConcurrentHashMap<>();
 
-  ClientIdDedupe(StateStore store) {
+  ClientIdDedupe(ClientIdStore store) {
     this.store = store;
   }
 

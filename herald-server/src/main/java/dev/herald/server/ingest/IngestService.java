@@ -60,7 +60,7 @@ public final class IngestService {
   public IngestService(
       EventAppender appender,
       BusDirectory buses,
-      dev.herald.store.StateStore store,
+      dev.herald.store.ClientIdStore store,
       InstantSource clock,
       MeterRegistry metrics) {
     this.appender = appender;

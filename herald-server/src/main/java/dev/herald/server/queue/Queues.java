@@ -8,11 +8,12 @@ import dev.herald.core.config.ConfigException;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.json.Json;
 import dev.herald.core.secret.SecretBox;
+import dev.herald.store.ConfigStore;
 import dev.herald.store.QueueDepth;
 import dev.herald.store.QueueLease;
 import dev.herald.store.QueueMessage;
+import dev.herald.store.QueueStore;
 import dev.herald.store.ReceivedMessage;
-import dev.herald.store.StateStore;
 import dev.herald.targets.queue.QueueSettings;
 import dev.herald.targets.queue.QueueSink;
 import java.io.IOException;
@@ -52,7 +53,8 @@ public final class Queues implements QueueSink, AutoCloseable {
   public static final String INVALID_RECEIPT_HANDLE = "InvalidReceiptHandle";
   public static final String RECEIPT_HANDLE_EXPIRED = "ReceiptHandleExpired";
 
-  private final StateStore store;
+  private final QueueStore store;
+  private final ConfigStore config;
   private final InstantSource clock;
   private final ReceiptHandles handles;
   private final Function<String, Optional<String>> envelopeOfEvent;
@@ -64,11 +66,13 @@ public final class Queues implements QueueSink, AutoCloseable {
    *     a message whose body is a rule's shaped input, for the dead letter it may become
    */
   public Queues(
-      StateStore store,
+      QueueStore store,
+      ConfigStore config,
       InstantSource clock,
       SecretBox secrets,
       Function<String, Optional<String>> envelopeOfEvent) {
     this.store = store;
+    this.config = config;
     this.clock = clock;
     this.handles = new ReceiptHandles(secrets.deriveKey(ReceiptHandles.PURPOSE));
     this.envelopeOfEvent = envelopeOfEvent;
@@ -139,7 +143,7 @@ public final class Queues implements QueueSink, AutoCloseable {
    */
   public Queue require(String name) {
     TargetSpec spec =
-        store
+        config
             .target(name)
             .map(t -> t.spec())
             .filter(s -> s.type().equals("queue"))

@@ -28,7 +28,7 @@ class StoreLedgerTest {
   @BeforeEach
   void open() {
     store = StateStore.open(StoreConfig.sqlite(dir));
-    ledger = new StoreLedger(store, eventId -> Optional.empty(), "instance-1");
+    ledger = new StoreLedger(store, store, eventId -> Optional.empty(), "instance-1");
   }
 
   @AfterEach

@@ -2,6 +2,9 @@ package dev.herald.store.internal;
 
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
+import dev.herald.store.internal.db.Database;
+import dev.herald.store.internal.db.PostgresDatabase;
+import dev.herald.store.internal.db.SqliteDatabase;
 import java.time.InstantSource;
 import java.util.Objects;
 import org.slf4j.Logger;

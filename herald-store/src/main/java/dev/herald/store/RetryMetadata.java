@@ -1,0 +1,29 @@
+package dev.herald.store;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a scheduled retry keeps of its target record besides the payload and key, so that the
+ * attempt made when it is due looks like the first one.
+ *
+ * @param bus the event's bus
+ * @param json true when the payload is JSON (the envelope or a JSON input), false for text input
+ * @param ingestedAt when the event was ingested (event age counts from here)
+ * @param traceparent the W3C trace context carried from ingest, if any
+ * @param hops how many times the event was re-published by bus targets (a retry keeps a loop's
+ *     count)
+ */
+public record RetryMetadata(
+    String bus, boolean json, Instant ingestedAt, Optional<String> traceparent, int hops) {
+
+  public RetryMetadata {
+    Objects.requireNonNull(bus, "bus");
+    Objects.requireNonNull(ingestedAt, "ingestedAt");
+    Objects.requireNonNull(traceparent, "traceparent");
+    if (hops < 0) {
+      throw new IllegalArgumentException("hops must not be negative, got " + hops);
+    }
+  }
+}
