@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.event.EventId;
 import dev.herald.core.routing.DeliveryKey;
+import dev.herald.engine.router.TargetHeaders;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -126,10 +127,9 @@ class CrashRecoveryIT {
       for (String target : List.of("all", "high")) {
         for (ConsumerRecord<byte[], byte[]> r :
             BusTopicReader.readAll(bootstrap, "herald.target." + target)) {
-          String delivery =
-              header(r, "herald-event-id") + "|" + header(r, "herald-rule") + "|" + target;
-          keys.computeIfAbsent(delivery, k -> new HashSet<>())
-              .add(header(r, "herald-delivery-key"));
+          TargetHeaders.Meta meta = TargetHeaders.read(r.headers(), r.timestamp()).orElseThrow();
+          String delivery = meta.eventId() + "|" + meta.rule() + "|" + target;
+          keys.computeIfAbsent(delivery, k -> new HashSet<>()).add(meta.deliveryKey());
           records++;
         }
       }
@@ -151,13 +151,6 @@ class CrashRecoveryIT {
         expected.size(),
         acked.size(),
         records - keys.size());
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-    var header = r.headers().lastHeader(name);
-    return header == null
-        ? null
-        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void publishUntilStopped(

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
+import dev.herald.engine.router.TargetHeaders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -312,9 +312,9 @@ class AuditTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          var header = r.headers().lastHeader("herald-delivery-key");
-          if (header != null
-              && deliveryKey.equals(new String(header.value(), StandardCharsets.UTF_8))) {
+          if (TargetHeaders.read(r.headers(), r.timestamp())
+              .filter(meta -> meta.deliveryKey().equals(deliveryKey))
+              .isPresent()) {
             return r;
           }
         }

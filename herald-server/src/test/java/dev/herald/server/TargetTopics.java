@@ -1,10 +1,13 @@
 package dev.herald.server;
 
+import dev.herald.engine.router.TargetHeaders;
+import dev.herald.engine.router.TargetHeaders.Meta;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,7 +36,10 @@ final class TargetTopics {
     return readTopic(bootstrap, "herald.target." + target);
   }
 
-  /** Every record of a topic, with the router's headers (null where a header is absent). */
+  /**
+   * Every record of a topic, with what the router's header says (null where absent; a bus record
+   * has only its traceparent and hops headers).
+   */
   static List<Routed> readTopic(String bootstrap, String topic) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -53,16 +59,19 @@ final class TargetTopics {
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
           && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          Optional<Meta> meta = TargetHeaders.read(r.headers(), r.timestamp());
           out.add(
               new Routed(
-                  header(r, "herald-event-id"),
-                  header(r, "herald-rule"),
-                  header(r, "herald-delivery-key"),
+                  meta.map(Meta::eventId).orElse(null),
+                  meta.map(Meta::rule).orElse(null),
+                  meta.map(Meta::deliveryKey).orElse(null),
                   r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
                   new String(r.value(), StandardCharsets.UTF_8),
-                  header(r, "herald-input"),
-                  header(r, "traceparent"),
-                  header(r, "herald-hops")));
+                  meta.map(m -> m.json() ? "json" : "text").orElse(null),
+                  meta.flatMap(Meta::traceparent).orElse(header(r, TargetHeaders.TRACEPARENT)),
+                  meta.filter(m -> m.hops() > 0)
+                      .map(m -> Integer.toString(m.hops()))
+                      .orElse(header(r, TargetHeaders.HOPS))));
         }
       }
     }

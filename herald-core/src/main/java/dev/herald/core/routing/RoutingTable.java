@@ -2,12 +2,12 @@ package dev.herald.core.routing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.config.RuleSpec;
-import dev.herald.core.event.PublishedEvent;
 import dev.herald.core.pattern.CompiledPattern;
 import dev.herald.core.pattern.PatternCompiler;
 import dev.herald.core.pattern.RuleMatcher;
 import dev.herald.core.shaping.InputShape;
 import dev.herald.core.shaping.TransformException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,18 +107,19 @@ public final class RoutingTable {
   }
 
   /** The deliveries of one event: one per (matched rule, target), in rule then target order. */
-  public List<Delivery> route(
-      PublishedEvent event, ObjectNode envelope, String envelopeJson, Optional<String> replay) {
-    List<String> matched = matcher.matches(envelope);
+  public List<Delivery> route(RoutableEvent event, Optional<String> replay) {
+    List<String> matched = matcher.matches(event.envelope());
     if (matched.isEmpty()) {
       return List.of();
     }
-    String eventId = event.id().toString();
+    String eventId = event.event().id().toString();
+    Instant ingestedAt = event.event().ingestedAt();
     List<Delivery> deliveries = new ArrayList<>();
     for (String rule : matched.stream().sorted().toList()) {
       for (Route route : routes.getOrDefault(rule, List.of())) {
         String key = DeliveryKey.of(eventId, rule, route.target(), replay);
-        deliveries.add(shape(rule, route, key, event.ingestedAt(), envelope, envelopeJson));
+        deliveries.add(
+            shape(rule, route, key, ingestedAt, event.envelope(), event.envelopeBytes()));
       }
     }
     return deliveries;
@@ -135,7 +136,13 @@ public final class RoutingTable {
             .filter(r -> r.target().equals(target))
             .findFirst()
             .orElse(new Route(target, InputShape.identity()));
-    return shape(rule, route, deliveryKey, ingestedAt, envelope, envelope.toString());
+    return shape(
+        rule,
+        route,
+        deliveryKey,
+        ingestedAt,
+        envelope,
+        envelope.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static Delivery shape(
@@ -144,14 +151,9 @@ public final class RoutingTable {
       String key,
       Instant ingestedAt,
       ObjectNode envelope,
-      String envelopeJson) {
-    if (route.shape().isIdentity()) {
-      return new Delivery.Ready(
-          rule,
-          route.target(),
-          key,
-          envelopeJson.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          true);
+      byte[] envelopeBytes) {
+    if (route.shape().isIdentity()) { // every unshaped delivery of the event shares the bytes
+      return new Delivery.Ready(rule, route.target(), key, envelopeBytes, true);
     }
     try {
       InputShape.Output output = route.shape().apply(envelope, rule, ingestedAt);

@@ -1,7 +1,5 @@
 package dev.herald.engine.delivery;
 
-import static dev.herald.engine.delivery.DeliveryPool.header;
-
 import dev.herald.engine.router.TargetHeaders;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +47,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean resubscribe;
 
   DeliveryConsumer(DeliveryPool pool, DeliverySettings settings, int index) {
     this.pool = pool;
@@ -62,6 +61,8 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxMessageBytes());
     props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // new target topics within seconds
+    // a member that sees a new topic rejoins at once; the others learn it at their next heartbeat
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     // a new target topic must not revoke the partitions others are delivering (duplicates)
     props.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -94,7 +95,19 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     }
   }
 
+  /**
+   * Makes the consumer look for new target topics now rather than at its next metadata refresh (up
+   * to 5 s away): a target created on this instance gets its first event within a second.
+   */
+  void refreshTopics() {
+    resubscribe = true;
+  }
+
   void runOnce() {
+    if (resubscribe) {
+      resubscribe = false;
+      consumer.subscribe(TARGET_TOPICS, this); // the same pattern: fetches metadata right away
+    }
     drainFinished();
     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
     if (!records.isEmpty()) {
@@ -106,15 +119,23 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   }
 
   private void dispatch(ConsumerRecords<byte[], byte[]> records) {
-    List<String> keys = new ArrayList<>(records.count());
-    records.forEach(r -> header(r.headers(), TargetHeaders.DELIVERY_KEY).ifPresent(keys::add));
-    Set<String> delivered = pool.ledger().delivered(keys);
     Instant now = pool.clock().instant();
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
+    List<Optional<Work>> works = new ArrayList<>(records.count());
+    List<String> keys = new ArrayList<>(records.count());
     for (ConsumerRecord<byte[], byte[]> record : records) {
+      Optional<Work> work = work(record, now);
+      all.add(record);
+      works.add(work);
+      work.ifPresent(w -> keys.add(w.deliveryKey()));
+    }
+    Set<String> delivered = pool.ledger().delivered(keys);
+    for (int i = 0; i < all.size(); i++) {
+      ConsumerRecord<byte[], byte[]> record = all.get(i);
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       tracker.started(partition, record.offset());
       Runnable done = () -> finished.add(new Finished(partition, record.offset()));
-      Optional<Work> work = work(record, now);
+      Optional<Work> work = works.get(i);
       Optional<TargetRuntime> target = work.flatMap(w -> pool.target(w.target()));
       if (work.isEmpty() || target.isEmpty()) {
         done.run(); // not a delivery, or its target was deleted: nothing to deliver
@@ -127,33 +148,18 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   }
 
   private static Optional<Work> work(ConsumerRecord<byte[], byte[]> record, Instant now) {
-    var headers = record.headers();
-    Optional<String> key = header(headers, TargetHeaders.DELIVERY_KEY);
-    Optional<String> eventId = header(headers, TargetHeaders.EVENT_ID);
-    if (key.isEmpty() || eventId.isEmpty()) {
+    Optional<TargetHeaders.Meta> meta = TargetHeaders.read(record.headers(), record.timestamp());
+    if (meta.isEmpty()) {
       LOG.error("skipping a record of {} without delivery headers", record.topic());
       return Optional.empty();
     }
-    Instant ingestedAt =
-        header(headers, TargetHeaders.INGESTED_AT)
-            .map(ms -> Instant.ofEpochMilli(Long.parseLong(ms)))
-            .orElse(Instant.ofEpochMilli(record.timestamp()));
     return Optional.of(
-        new Work(
+        Work.firstAttempt(
             DeliveryPool.targetOf(record.topic()),
-            key.get(),
-            eventId.get(),
-            header(headers, TargetHeaders.BUS).orElse(""),
-            header(headers, TargetHeaders.RULE).orElse(""),
-            1,
+            meta.get(),
             record.value(),
-            !"text".equals(header(headers, TargetHeaders.INPUT_FORMAT).orElse("json")),
-            header(headers, TargetHeaders.TRACEPARENT),
             Optional.ofNullable(record.key()),
-            ingestedAt,
-            now,
-            false,
-            TargetHeaders.hops(headers)));
+            now));
   }
 
   private void drainFinished() {

@@ -1,7 +1,6 @@
 package dev.herald.engine.delivery;
 
 import dev.herald.core.delivery.CircuitBreaker;
-import dev.herald.engine.router.TargetHeaders;
 import dev.herald.engine.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,12 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -49,9 +48,12 @@ public final class DeliveryPool implements AutoCloseable {
   private final KeySequencer ordered = new KeySequencer(attempts);
   private final Deliverer deliverer;
   private final MeterRegistry metrics;
-  private final List<DeliveryConsumer> consumers = new ArrayList<>();
+  private final List<DeliveryConsumer> consumers = new CopyOnWriteArrayList<>();
   private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
-  private final Map<String, Counter> attemptCounters = new ConcurrentHashMap<>();
+
+  /** Per target, one counter per kind of result, in {@link #kindIndex} order. */
+  private final Map<String, Counter[]> attemptCounters = new ConcurrentHashMap<>();
+
   private final ResultRecorder recorder;
   private volatile boolean running = true;
   private Thread scheduler;
@@ -87,11 +89,16 @@ public final class DeliveryPool implements AutoCloseable {
     scheduler = Thread.ofPlatform().name("herald-retry-scheduler").daemon().start(this::schedule);
   }
 
-  /** Installs (or replaces) a target's runtime; the replaced one is closed. */
+  /**
+   * Installs (or replaces) a target's runtime; the replaced one is closed. A new target's topic
+   * must exist already: the consumers look for it at once.
+   */
   public void put(TargetRuntime runtime) {
     TargetRuntime old = targets.put(runtime.name(), runtime);
     if (old != null) {
       closeQuietly(old);
+    } else {
+      consumers.forEach(DeliveryConsumer::refreshTopics);
     }
     registerGauges(runtime.name());
   }
@@ -251,16 +258,32 @@ public final class DeliveryPool implements AutoCloseable {
   /** Records a result (in a batch with others); the caller commits offsets after this returns. */
   void record(AttemptResult result) throws InterruptedException {
     recorder.record(result);
-    String kind = result.getClass().getSimpleName();
     attemptCounters
-        .computeIfAbsent(
-            result.work().target() + '\u0000' + kind,
-            k ->
+        .computeIfAbsent(result.work().target(), this::attemptCounters)[kindIndex(result)]
+        .increment();
+  }
+
+  private static final List<String> RESULT_KINDS =
+      List.of("Delivered", "SkippedDuplicate", "Retrying", "DeadLettered");
+
+  private static int kindIndex(AttemptResult result) {
+    return switch (result) {
+      case AttemptResult.Delivered d -> 0;
+      case AttemptResult.SkippedDuplicate s -> 1;
+      case AttemptResult.Retrying r -> 2;
+      case AttemptResult.DeadLettered d -> 3;
+    };
+  }
+
+  private Counter[] attemptCounters(String target) {
+    return RESULT_KINDS.stream()
+        .map(
+            kind ->
                 Counter.builder("herald.delivery.attempts")
-                    .tag("target", result.work().target())
+                    .tag("target", target)
                     .tag("result", kind)
                     .register(metrics))
-        .increment();
+        .toArray(Counter[]::new);
   }
 
   DeliveryLedger ledger() {
@@ -303,10 +326,6 @@ public final class DeliveryPool implements AutoCloseable {
 
   static String targetOf(String topic) {
     return topic.substring(TOPIC_PREFIX.length());
-  }
-
-  static Optional<String> header(org.apache.kafka.common.header.Headers headers, String name) {
-    return Optional.ofNullable(TargetHeaders.read(headers, name));
   }
 
   private static void sleepQuietly(Duration pause) {

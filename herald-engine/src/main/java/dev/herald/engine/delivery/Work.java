@@ -1,5 +1,6 @@
 package dev.herald.engine.delivery;
 
+import dev.herald.engine.router.TargetHeaders;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -27,6 +28,30 @@ public record Work(
     Instant firstAttemptAt,
     boolean fromRetry,
     int hops) {
+
+  /** The first attempt of the delivery a target record describes. */
+  static Work firstAttempt(
+      String target,
+      TargetHeaders.Meta meta,
+      byte[] input,
+      Optional<byte[]> recordKey,
+      Instant now) {
+    return new Work(
+        target,
+        meta.deliveryKey(),
+        meta.eventId(),
+        meta.bus(),
+        meta.rule(),
+        1,
+        input,
+        meta.json(),
+        meta.traceparent(),
+        recordKey,
+        meta.ingestedAt(),
+        now,
+        false,
+        meta.hops());
+  }
 
   /** The same delivery, one attempt later (an ordered target retrying in place). */
   Work nextAttempt() {

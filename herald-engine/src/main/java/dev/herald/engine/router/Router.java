@@ -1,15 +1,13 @@
 package dev.herald.engine.router;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.EventId;
-import dev.herald.core.event.PublishedEvent;
-import dev.herald.core.routing.Envelope;
+import dev.herald.core.routing.RoutableEvent;
 import dev.herald.core.routing.RoutingTable;
 import dev.herald.core.routing.RoutingTable.Delivery;
 import dev.herald.engine.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -202,18 +200,19 @@ public final class Router implements AutoCloseable {
       RoutingTable table,
       List<Future<RecordMetadata>> sends,
       List<RoutedEvent> journey) {
+    if (table.ruleCount() == 0) {
+      unmatched.increment(); // nothing can match: no need to read the event
+      return;
+    }
     EventId id = new EventId(record.timestamp(), busOrdinal, record.partition(), record.offset());
-    PublishedEvent event;
+    RoutableEvent event;
     try {
-      event = EventCodec.decode(id, bus, record.value());
+      event = RoutableEvent.read(id, bus, record.value(), settings.account(), settings.region());
     } catch (IllegalArgumentException e) {
       LOG.error("skipping a bus record that is not an event: {}", e.getMessage());
       return;
     }
-    ObjectNode envelope =
-        Envelope.of(event, settings.account(), settings.region(), Optional.empty());
-    String envelopeJson = envelope.toString();
-    List<Delivery> routes = table.route(event, envelope, envelopeJson, Optional.empty());
+    List<Delivery> routes = table.route(event, Optional.empty());
     if (routes.isEmpty()) {
       unmatched.increment();
       return;
@@ -233,7 +232,9 @@ public final class Router implements AutoCloseable {
             bus,
             clock.instant(),
             routes,
-            failed ? Optional.of(envelopeJson) : Optional.empty()));
+            failed
+                ? Optional.of(new String(event.envelopeBytes(), StandardCharsets.UTF_8))
+                : Optional.empty()));
   }
 
   private ProducerRecord<byte[], byte[]> targetRecord(

@@ -18,6 +18,9 @@ import org.slf4j.MDC;
  * {@code herald.target.log}, with {@code deliveryKey}, {@code eventId}, {@code rule} and {@code
  * target} in the MDC. Plain-text input is written as a JSON string.
  *
+ * <p>With the logger below INFO the delivery succeeds without formatting anything (nothing would be
+ * written); the input is then not checked for being JSON either.
+ *
  * <p>Thread-safety: immutable; the MDC entries are set and removed on the calling thread.
  */
 final class LogTarget implements Target {
@@ -32,6 +35,9 @@ final class LogTarget implements Target {
 
   @Override
   public Outcome deliver(Delivery delivery) {
+    if (!LOG.isInfoEnabled()) {
+      return new Outcome.Delivered(); // the line would be discarded: don't build it
+    }
     String line;
     try {
       line = oneLine(delivery);
