@@ -90,9 +90,7 @@ public final class VsRabbitBench {
                   "--system: " + system + " is neither herald nor rabbit");
         };
     if (options.containsKey("cleanup")) {
-      if (side instanceof RabbitSide rabbit) {
-        rabbit.deleteTopology();
-      }
+      side.close(); // RabbitMQ: deletes the queues and exchanges under --prefix
       return;
     }
     String label = options.getOrDefault("label", system);
@@ -229,9 +227,6 @@ public final class VsRabbitBench {
     String at = prefix.isEmpty() ? "_at_" + rate : "";
     results.put(prefix + "p50_ms" + at, latency.getValueAtPercentile(50));
     results.put(prefix + "p99_ms" + at, latency.getValueAtPercentile(99));
-    results.put(
-        prefix + "delivered_share" + at,
-        (double) latency.getTotalCount() / Math.max(1, 3L * rate * seconds));
   }
 
   static Map<String, String> options(String[] args) {
