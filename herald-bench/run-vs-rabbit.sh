@@ -146,15 +146,15 @@ awk -v rates="$RATES" -v nrate="$NEIGHBOUR_RATE" '
     n = split(list, a, " ")
     if (n == 0) return ""
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-    return a[int((n + 1) / 2)]
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
-  function m(label, key) { return median(v[label " " key]) }
+  function m(label, key,   x) { x = median(v[label " " key]); return x == "" ? "" : sprintf("%.0f", x) }
   function ratio(a, b) { return (a != "" && b != "" && b > 0) ? sprintf("%.2f", a / b) : "-" }
   function row(what, h, f, r, extra) {
-    printf "%-44s %12s %14s %12s %s\n", what, (h == "" ? "-" : h), (f == "" ? "-" : f), (r == "" ? "-" : r), extra
+    printf "%-58s %10s %14s %10s %s\n", what, (h == "" ? "-" : h), (f == "" ? "-" : f), (r == "" ? "-" : r), extra
   }
   END {
-    printf "%-44s %12s %14s %12s %s\n", "measure", "herald", "herald --fsync", "rabbitmq", "ratios"
+    printf "%-58s %10s %14s %10s %s\n", "measure", "herald", "herald --fsync", "rabbitmq", "ratios"
     h = m("herald", "deliveries_per_s"); f = m("herald-fsync", "deliveries_per_s"); r = m("rabbit", "deliveries_per_s")
     row("fan-out to 3 consumers, deliveries/s", h, f, r, "herald/rabbitmq " ratio(h, r) ", herald --fsync/rabbitmq " ratio(f, r))
     h = m("herald", "cpu_us_per_delivery"); f = m("herald-fsync", "cpu_us_per_delivery"); r = m("rabbit", "cpu_us_per_delivery")
