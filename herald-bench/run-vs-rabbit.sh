@@ -19,7 +19,7 @@
 #   EVENTS=3000 WARMUP_EVENTS=1000 LAT_SECONDS=3 LAT_WARMUP=1 REPEAT=1 herald-bench/run-vs-rabbit.sh  # smoke
 #
 # Knobs: HERALD_JAR=herald-cli/target/herald.jar  HERALD_JAVA_OPTS=-Xmx768m (as ./herald)
-#        REPEAT=3  EVENTS=60000  WARMUP_EVENTS=max(10000, EVENTS/4)  RATES="1000 3000"
+#        REPEAT=3  EVENTS=60000  WARMUP_EVENTS=max(10000, EVENTS/4)  (both multiples of 100)  RATES="1000 3000"
 #        LAT_SECONDS=20 (measured per rate)  LAT_WARMUP=5 (s before each latency measurement)
 #        NEIGHBOUR_RATE=1000  FAIL_STATUS=500  SLOW_MS=2000  FSYNC=1 (0: skip the --fsync run)
 #        AMQP=amqp://guest:guest@127.0.0.1:5672  CONSUMER_JAVA_OPTS=-Xmx512m  RUN_TIMEOUT=1800 (s per run)
@@ -35,7 +35,7 @@ HERALD_JAR=${HERALD_JAR:-$root/herald-cli/target/herald.jar}
 HERALD_JAVA_OPTS=${HERALD_JAVA_OPTS:--Xmx768m}
 REPEAT=${REPEAT:-3}
 EVENTS=${EVENTS:-60000}
-WARMUP_EVENTS=${WARMUP_EVENTS:-$(( EVENTS / 4 > 10000 ? EVENTS / 4 : 10000 ))}
+WARMUP_EVENTS=${WARMUP_EVENTS:-$(( EVENTS / 400 * 100 > 10000 ? EVENTS / 400 * 100 : 10000 ))}
 RATES=${RATES:-1000 3000}
 LAT_SECONDS=${LAT_SECONDS:-20}
 LAT_WARMUP=${LAT_WARMUP:-5}

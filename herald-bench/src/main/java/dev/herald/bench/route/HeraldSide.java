@@ -56,7 +56,7 @@ final class HeraldSide implements VsRabbitBench.Side {
 
   @Override
   public void publishAll(long events) throws Exception {
-    AtomicLong remaining = new AtomicLong((events + 99) / 100);
+    AtomicLong remaining = new AtomicLong(events / 100);
     List<Thread> workers = new ArrayList<>();
     for (int w = 0; w < WORKERS; w++) {
       workers.add(

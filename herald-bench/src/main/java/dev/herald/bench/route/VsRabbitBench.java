@@ -97,7 +97,15 @@ public final class VsRabbitBench {
     List<String> phases =
         Arrays.asList(options.getOrDefault("phases", "throughput,latency,neighbours").split(","));
     long events = number(options, "events", 60_000);
-    long warmup = number(options, "warmup-events", Math.max(10_000, events / 4));
+    long warmup = number(options, "warmup-events", Math.max(10_000, events / 400 * 100));
+    if (events % 100 != 0 || warmup % 100 != 0) {
+      throw new IllegalArgumentException(
+          "--events and --warmup-events: "
+              + events
+              + " and "
+              + warmup
+              + " must be multiples of 100 (Herald's side publishes batches of 100)");
+    }
     int seconds = (int) number(options, "seconds", 20);
     int latencyWarmup = (int) number(options, "latency-warmup", 5);
     int neighbourRate = (int) number(options, "neighbour-rate", 1_000);
@@ -198,14 +206,23 @@ public final class VsRabbitBench {
     long base = receiver.received();
     long steps = (seconds + warmup) * stepsPerSecond;
     long start = System.nanoTime();
+    boolean measuring = false;
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long i = 0; i < steps; i++) {
         long wait = start + i * period - System.nanoTime();
         if (wait > 0) {
           Thread.sleep(Duration.ofNanos(wait));
         }
-        if (i == warmup * stepsPerSecond) {
+        // with neighbours, measure once the failing one is called (a new Herald target takes
+        // a few seconds to get its first event), at the latest at the last step
+        if (!measuring
+            && i >= warmup * stepsPerSecond
+            && (prefix.isEmpty() || receiver.failed() > 0 || i == steps - 1)) {
+          if (!prefix.isEmpty() && receiver.failed() == 0) {
+            System.out.println(results.label() + ": the failing neighbour was never called");
+          }
           receiver.measure();
+          measuring = true;
         }
         side.publishTen(executor);
       }

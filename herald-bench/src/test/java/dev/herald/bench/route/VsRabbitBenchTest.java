@@ -25,6 +25,14 @@ class VsRabbitBenchTest {
         .hasMessage("--events: -1 is not a number >= 0");
     assertThatThrownBy(() -> VsRabbitBench.main(new String[] {"--system=kafka"}))
         .hasMessage("--system: kafka is neither herald nor rabbit");
+    assertThatThrownBy(
+            () ->
+                VsRabbitBench.main(
+                    new String[] {
+                      "--system=herald", "--herald-url=http://127.0.0.1:1", "--events=150"
+                    }))
+        .hasMessageStartingWith(
+            "--events and --warmup-events: 150 and 10000 must be multiples of 100");
   }
 
   @Test
