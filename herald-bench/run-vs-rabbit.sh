@@ -75,7 +75,12 @@ stop_herald() {
   wait "$pid" 2>/dev/null || true
   pid=""
 }
+bench_pid=""
 cleanup() {
+  if [ -n "$bench_pid" ]; then # timeout passes the signal on to the bench JVM; its consumer JVM stops when it does
+    kill "$bench_pid" 2>/dev/null || true
+    wait "$bench_pid" 2>/dev/null || true
+  fi
   stop_herald
   timeout 60 "${BENCH[@]}" --system=rabbit --cleanup "--amqp=$AMQP" "--prefix=$prefix" >/dev/null 2>&1 \
     || echo "could not delete the RabbitMQ queues and exchanges under $prefix" >&2
@@ -106,9 +111,17 @@ common=("--events=$EVENTS" "--warmup-events=$WARMUP_EVENTS" "--seconds=$LAT_SECO
   "--latency-warmup=$LAT_WARMUP" "--rates=$rates_csv" "--neighbour-rate=$NEIGHBOUR_RATE"
   "--fail-status=$FAIL_STATUS" "--slow-ms=$SLOW_MS")
 
-bench() { # runs VsRabbitBench, keeps its RESULT lines
-  timeout --kill-after=30 "$RUN_TIMEOUT" "${BENCH[@]}" "$@" "${common[@]}" | tee "$tmp/out"
+bench() { # runs VsRabbitBench in the background (so that a signal reaches the traps at once), shows its output, keeps its RESULT lines
+  : > "$tmp/out"
+  timeout --kill-after=30 "$RUN_TIMEOUT" "${BENCH[@]}" "$@" "${common[@]}" > "$tmp/out" 2>&1 &
+  bench_pid=$!
+  tail -n +1 -f --pid="$bench_pid" "$tmp/out" &
+  local tail_pid=$! rc=0
+  wait "$bench_pid" || rc=$?
+  wait "$tail_pid" 2>/dev/null || true
+  bench_pid=""
   grep '^RESULT ' "$tmp/out" | cut -d' ' -f2- >> "$results" || true
+  [ "$rc" = 0 ] || { echo "VsRabbitBench $1 failed (exit $rc)" >&2; exit "$rc"; }
 }
 
 run() { # label round
