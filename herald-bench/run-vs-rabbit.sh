@@ -170,6 +170,8 @@ awk -v rates="$RATES" -v nrate="$NEIGHBOUR_RATE" '
     printf "%-58s %10s %14s %10s %s\n", "measure", "herald", "herald --fsync", "rabbitmq", "ratios"
     h = m("herald", "deliveries_per_s"); f = m("herald-fsync", "deliveries_per_s"); r = m("rabbit", "deliveries_per_s")
     row("fan-out to 3 consumers, deliveries/s", h, f, r, "herald/rabbitmq " ratio(h, r) ", herald --fsync/rabbitmq " ratio(f, r))
+    h = m("herald", "published_events_per_s"); f = m("herald-fsync", "published_events_per_s"); r = m("rabbit", "published_events_per_s")
+    row("  events/s accepted from the publisher meanwhile", h, f, r, "(3 deliveries each; delivery can not outrun it)")
     h = m("herald", "cpu_us_per_delivery"); f = m("herald-fsync", "cpu_us_per_delivery"); r = m("rabbit", "cpu_us_per_delivery")
     row("CPU µs per delivery (rabbitmq: broker+consumers)", h, f, r, "herald/rabbitmq " ratio(h, r) ", herald --fsync/rabbitmq " ratio(f, r))
     n = split(rates, rs, " ")

@@ -179,6 +179,7 @@ public final class VsRabbitBench {
         cpuMicros);
     results.put("deliveries_per_s", done / seconds);
     results.put("cpu_us_per_delivery", cpuMicros);
+    results.put("published_events_per_s", events / publishSeconds);
   }
 
   private static void awaitDeliveries(Receiver receiver, long count, Duration timeout)
