@@ -1,19 +1,13 @@
 package dev.herald.bench.route;
 
-import com.sun.net.httpserver.HttpServer;
-import dev.herald.core.event.EventId;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -58,19 +52,14 @@ public final class DeliveryBench {
     int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     String mode = args.length > 3 ? args[3] : "webhook";
     int rate = args.length > 4 ? Integer.parseInt(args[4]) : 5_000;
-    AtomicLong received = new AtomicLong();
-    AtomicBoolean measuring = new AtomicBoolean();
-    Histogram latency = new ConcurrentHistogram(60_000, 3);
-    HttpServer receiver = receiver(received, measuring, latency);
-    try {
-      String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+    try (Receiver receiver = Receiver.start(503, Duration.ofSeconds(5))) {
       List<String> targets = new ArrayList<>(List.of("deliver-t1", "deliver-t2", "deliver-t3"));
       for (String t : targets) {
-        RouteBench.put(url + "/v1/targets/" + t, target(mode, base + "/hook"));
+        RouteBench.put(url + "/v1/targets/" + t, target(mode, receiver.url("/hook")));
       }
       if (mode.equals("neighbours")) {
-        RouteBench.put(url + "/v1/targets/deliver-failing", target(mode, base + "/fail"));
-        RouteBench.put(url + "/v1/targets/deliver-slow", target(mode, base + "/slow"));
+        RouteBench.put(url + "/v1/targets/deliver-failing", target(mode, receiver.url("/fail")));
+        RouteBench.put(url + "/v1/targets/deliver-slow", target(mode, receiver.url("/slow")));
         targets.addAll(List.of("deliver-failing", "deliver-slow"));
       }
       StringBuilder rule = new StringBuilder();
@@ -81,14 +70,12 @@ public final class DeliveryBench {
           url + "/v1/buses/default/rules/deliver-all",
           "{\"pattern\":{\"source\":[\"" + RouteBench.SOURCE + "\"]},\"targets\":[" + rule + "]}");
       boolean inProcess = mode.equals("log") || mode.equals("analytics");
-      throughput(url, events, inProcess ? () -> deliveredSoFar(url) : received::get);
+      throughput(url, events, inProcess ? () -> deliveredSoFar(url) : receiver::received);
       if (inProcess) {
         sustained(url, latencySeconds, rate, mode);
       } else {
-        latency(url, latencySeconds, rate, latency, measuring, mode);
+        latency(url, latencySeconds, rate, receiver, mode);
       }
-    } finally {
-      receiver.stop(0);
     }
   }
 
@@ -102,50 +89,6 @@ public final class DeliveryBench {
     return "{\"type\":\"webhook\",\"webhook\":{\"url\":\""
         + url
         + "\"},\"concurrency\":{\"max\":64},\"timeoutMs\":10000}";
-  }
-
-  /** The receiver: /hook answers 204 (and measures), /fail 503, /slow 204 after 5 s. */
-  private static HttpServer receiver(
-      AtomicLong received, AtomicBoolean measuring, Histogram latency) throws Exception {
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
-    receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    receiver.createContext(
-        "/",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          String path = exchange.getRequestURI().getPath();
-          if (path.equals("/fail")) {
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-            return;
-          }
-          if (path.equals("/slow")) {
-            try {
-              Thread.sleep(5_000);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-            return;
-          }
-          received.incrementAndGet();
-          String id = exchange.getRequestHeaders().getFirst("herald-event-id");
-          if (measuring.get() && id != null) {
-            EventId.parse(id)
-                .ifPresent(
-                    e ->
-                        latency.recordValue(
-                            Math.max(
-                                0,
-                                Math.min(
-                                    60_000, System.currentTimeMillis() - e.ingestedAtMillis()))));
-          }
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-        });
-    receiver.start();
-    return receiver;
   }
 
   private static final Pattern CPU = Pattern.compile("(?m)^process_cpu_time_ns_total ([0-9.E+]+)$");
@@ -260,8 +203,7 @@ public final class DeliveryBench {
         (System.nanoTime() - end) / 1e9);
   }
 
-  private static void latency(
-      String url, int seconds, int rate, Histogram latency, AtomicBoolean measuring, String mode)
+  private static void latency(String url, int seconds, int rate, Receiver receiver, String mode)
       throws Exception {
     String body = RouteBench.Publisher.batch(10);
     long requestsPerSecond = rate / 10; // batches of 10
@@ -275,12 +217,13 @@ public final class DeliveryBench {
           Thread.sleep(Duration.ofNanos(wait));
         }
         if (i == warmup * requestsPerSecond) {
-          measuring.set(true);
+          receiver.measure();
         }
         executor.execute(() -> RouteBench.Publisher.post(url, body));
       }
     }
     Thread.sleep(3000);
+    Histogram latency = receiver.stopMeasuring();
     System.out.printf(
         Locale.ROOT,
         "ingest -> receiver at %d events/s x 3 webhook targets%s: %d deliveries, p50 %d ms,"
