@@ -22,7 +22,7 @@
 #   QUIET_WAIT=0 (N: before each scenario wait up to N s until other processes use < 0.15 cores
 #   for 10 s; for shared machines. Each scenario reports the CPU other processes used anyway.)
 #   OUT_DIR=herald-bench/target/bench-results/<time>  TMP_BASE=${TMPDIR:-/tmp}
-#   HERALD_JAVA_OPTS is passed through to ./herald (its default is -Xmx768m).
+#   HERALD_JAVA_OPTS is passed through to ./herald (its default is -Xmx320m -XX:+UseParallelGC).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -18,7 +18,7 @@
 #   herald-bench/run-vs-rabbit.sh
 #   EVENTS=3000 WARMUP_EVENTS=1000 LAT_SECONDS=3 LAT_WARMUP=1 REPEAT=1 herald-bench/run-vs-rabbit.sh  # smoke
 #
-# Knobs: HERALD_JAR=herald-cli/target/herald.jar  HERALD_JAVA_OPTS=-Xmx768m (as ./herald)
+# Knobs: HERALD_JAR=herald-cli/target/herald.jar  HERALD_JAVA_OPTS="-Xmx320m -XX:+UseParallelGC" (as ./herald)
 #        REPEAT=3  EVENTS=60000  WARMUP_EVENTS=max(10000, EVENTS/4)  (both multiples of 100)  RATES="1000 3000"
 #        LAT_SECONDS=20 (measured per rate)  LAT_WARMUP=5 (s before each latency measurement)
 #        NEIGHBOUR_RATE=1000  FAIL_STATUS=500  SLOW_MS=2000  FSYNC=1 (0: skip the --fsync run)
@@ -32,7 +32,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/.mvn/find-jdk.sh"
 herald_find_jdk || exit 1
 HERALD_JAR=${HERALD_JAR:-$root/herald-cli/target/herald.jar}
-HERALD_JAVA_OPTS=${HERALD_JAVA_OPTS:--Xmx768m}
+HERALD_JAVA_OPTS=${HERALD_JAVA_OPTS:--Xmx320m -XX:+UseParallelGC}
 REPEAT=${REPEAT:-3}
 EVENTS=${EVENTS:-60000}
 WARMUP_EVENTS=${WARMUP_EVENTS:-$(( EVENTS / 400 * 100 > 10000 ? EVENTS / 400 * 100 : 10000 ))}
