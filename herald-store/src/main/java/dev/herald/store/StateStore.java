@@ -74,6 +74,9 @@ public interface StateStore extends QueueStore, AutoCloseable {
   /** {@code "sqlite"} or {@code "postgresql"}. */
   String kind();
 
+  /** The API keys, kept in this store. */
+  ApiKeyStore apiKeys();
+
   /**
    * Returns the bus named {@code name}, creating it with {@code description} and the next free
    * ordinal when it does not exist. An existing bus is returned unchanged. Safe against concurrent

@@ -9,6 +9,7 @@ import dev.herald.core.config.RuleSpec;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.Names;
 import dev.herald.core.secret.SecretBox;
+import dev.herald.store.ApiKeyStore;
 import dev.herald.store.AuditAppend;
 import dev.herald.store.AuditFilter;
 import dev.herald.store.Bus;
@@ -49,6 +50,7 @@ final class JdbcStateStore extends QueueStateStore {
   private final TargetRepository targets;
   private final RuleRepository rules;
   private final AuditRepository audit;
+  private final ApiKeyStore apiKeys;
 
   JdbcStateStore(Database db, InstantSource clock, SecretBox secrets) {
     super(db, clock);
@@ -58,6 +60,12 @@ final class JdbcStateStore extends QueueStateStore {
     this.targets = new TargetRepository(db, clock, secrets);
     this.rules = new RuleRepository(db, clock);
     this.audit = new AuditRepository(db, clock);
+    this.apiKeys = new JdbcApiKeyStore(this, new KeyRepository(db, clock, secrets));
+  }
+
+  @Override
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   // --- buses ---
