@@ -40,6 +40,7 @@ import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.http.QueueApi;
+import dev.herald.server.http.TlsFiles;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestBusPublisher;
 import dev.herald.server.ingest.IngestService;
@@ -213,6 +214,9 @@ public final class Herald implements AutoCloseable {
             HttpServer.start(
                 config.host(),
                 config.port(),
+                security
+                    .tlsCert()
+                    .map(cert -> TlsFiles.load(cert, security.tlsKey().orElseThrow())),
                 new AuthFilter(keyRing, security.metricsPublic())::register,
                 new KeysApi(keys, keyRing)::register,
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
@@ -225,7 +229,8 @@ public final class Herald implements AutoCloseable {
     open(queues); // closed before HTTP stops: ends the long polls at once
     writeRuntimeFile();
     LOG.info(
-        "Herald ready on http://{}:{} ({} engine at {}, {} store) in {} ms",
+        "Herald ready on {}://{}:{} ({} engine at {}, {} store) in {} ms",
+        security.tls() ? "https" : "http",
         config.host(),
         http.port(),
         config.kafkaBootstrap().isPresent() ? "external" : "embedded",
@@ -466,7 +471,9 @@ public final class Herald implements AutoCloseable {
   private void writeRuntimeFile() {
     Path file = config.dataDir().resolve("runtime.properties");
     String text =
-        "http.url=http://"
+        "http.url="
+            + (security.tls() ? "https" : "http")
+            + "://"
             + config.host()
             + ":"
             + http.port()
