@@ -295,10 +295,15 @@ class ApiKeysTest {
       KeyClient second = keyWith("admin");
       String id = second.key().substring(0, second.key().indexOf('.'));
       second.put("/v1/buses/logged", "{}");
+      second.delete("/v1/buses/no-such-bus");
 
       List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
       assertThat(lines)
           .anyMatch(l -> l.contains("PUT /v1/buses/logged") && l.contains("key " + id))
+          .anyMatch(
+              l ->
+                  l.contains("DELETE /v1/buses/no-such-bus answered 404")
+                      && l.contains("key " + id))
           .anyMatch(l -> l.contains("API key " + id) && l.contains("by key " + BOOTSTRAP.id()))
           .noneMatch(l -> l.contains(BOOTSTRAP.secret()))
           .noneMatch(l -> l.contains(second.key().substring(id.length() + 1)));

@@ -78,7 +78,7 @@ class AuthModesTest {
   }
 
   @Test
-  void theBootstrapKeyIsEnsuredAtEveryStart() {
+  void theBootstrapKeyIsEnsuredAtEveryStartAndMetricsCanBePublic() {
     Path dir = TestHerald.tempDir();
     KeyToken first = new KeyToken("hk_ops", "first-bootstrap-secret-000");
     KeyToken rotated = new KeyToken("hk_ops", "rotated-bootstrap-secret-1");
@@ -91,8 +91,10 @@ class AuthModesTest {
     try (Herald herald =
         Herald.start(
             HeraldConfig.embedded(dir).withPort(0),
-            SecuritySettings.defaults().withBootstrapKey(rotated))) {
+            SecuritySettings.defaults().withBootstrapKey(rotated).withMetricsPublic(true))) {
       KeyClient admin = new KeyClient(herald, rotated.text());
+      assertThat(admin.as(null).get("/metrics").status()).isEqualTo(200); // HERALD_METRICS_PUBLIC
+      assertThat(admin.as(null).get("/v1/buses").status()).isEqualTo(401);
       assertThat(admin.get("/v1/keys").status()).isEqualTo(200);
       assertThat(admin.get("/v1/keys").body().get("keys")).hasSize(1);
       assertThat(admin.as(first.text()).get("/v1/keys").status()).isEqualTo(401);

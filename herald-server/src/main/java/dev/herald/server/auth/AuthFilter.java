@@ -60,8 +60,6 @@ public final class AuthFilter implements Filter {
     principal.keyId().ifPresent(id -> MDC.put("keyId", id));
     try {
       chain.proceed();
-    } finally {
-      MDC.remove("keyId");
       if (access == Access.ADMIN) {
         LOG.info(
             "admin change {} {} answered {} (key {})",
@@ -70,6 +68,18 @@ public final class AuthFilter implements Filter {
             res.status().code(),
             principal.name());
       }
+    } catch (RuntimeException e) {
+      if (access == Access.ADMIN) { // an error no handler answered
+        LOG.info(
+            "admin change {} {} refused: {} (key {})",
+            method,
+            path,
+            e.getMessage(),
+            principal.name());
+      }
+      throw e;
+    } finally {
+      MDC.remove("keyId");
     }
   }
 
