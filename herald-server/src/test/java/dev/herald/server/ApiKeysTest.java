@@ -312,4 +312,42 @@ class ApiKeysTest {
       logger.setLevel(before);
     }
   }
+
+  @Test
+  void dotSegmentsAndEncodingsDoNotReachAnotherPathWithoutItsScope() throws Exception {
+    for (String path :
+        List.of(
+            "/health/../v1/buses/evil",
+            "/health/%2e%2e/v1/buses/evil",
+            "/health/live/../../v1/buses/evil",
+            "/metrics/../v1/buses/evil",
+            "/v1/queues/jobs/../../buses/evil",
+            "//v1/buses/evil",
+            "/v1/events/../buses/evil")) {
+      String status = rawPut(path);
+      assertThat(status).as(path).startsWith("HTTP/1.1 ").doesNotStartWith("HTTP/1.1 2");
+    }
+    assertThat(admin.get("/v1/buses/evil").status()).isEqualTo(404);
+  }
+
+  /** A PUT with the path sent byte for byte (no client normalizes it), without a key. */
+  private static String rawPut(String path) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", herald.port())) {
+      socket.setSoTimeout(10_000);
+      String body = "{}";
+      String request =
+          "PUT "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + body.length()
+              + "\r\nConnection: close\r\n\r\n"
+              + body;
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+          .readLine(); // the status line
+    }
+  }
 }
