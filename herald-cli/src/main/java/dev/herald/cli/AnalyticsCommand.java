@@ -2,7 +2,6 @@ package dev.herald.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.client.HeraldClient;
 import dev.herald.client.HeraldClientException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,7 +84,7 @@ final class AnalyticsCommand implements Runnable {
 
     @Override
     int run() throws Exception {
-      JsonNode answer = HeraldClient.create(url).analyticsCounts(parameters());
+      JsonNode answer = client().analyticsCounts(parameters());
       if (json) {
         System.out.println(MAPPER.writeValueAsString(answer));
       } else {

@@ -62,7 +62,7 @@ final class AuditCommand implements Runnable {
 
     @Override
     int run() throws IOException {
-      JsonNode result = HeraldClient.create(url, timeout).verifyAudit();
+      JsonNode result = client(timeout).verifyAudit();
       boolean valid = result.path("valid").asBoolean();
       if (json) {
         System.out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
@@ -124,7 +124,7 @@ final class AuditCommand implements Runnable {
 
     @Override
     int run() throws IOException {
-      HeraldClient client = HeraldClient.create(url);
+      HeraldClient client = client();
       AuditQuery query =
           new AuditQuery(
               Optional.ofNullable(from),

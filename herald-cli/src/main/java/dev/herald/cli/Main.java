@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       DlqCommand.class,
       TargetsCommand.class,
       AuditCommand.class,
-      AnalyticsCommand.class
+      AnalyticsCommand.class,
+      KeysCommand.class
     })
 public final class Main implements Runnable {
 

@@ -1,11 +1,8 @@
 package dev.herald.cli;
 
-import dev.herald.client.HeraldClient;
 import dev.herald.client.PublishEntry;
 import dev.herald.client.PublishResult;
-import java.net.URI;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,13 +11,7 @@ import picocli.CommandLine.Option;
     name = "publish",
     mixinStandardHelpOptions = true,
     description = "Publish one event to a running Herald and print its event id.")
-final class PublishCommand implements Callable<Integer> {
-
-  @Option(
-      names = "--url",
-      defaultValue = "${env:HERALD_URL:-http://127.0.0.1:8080}",
-      description = "Herald's HTTP address (HERALD_URL). Default: ${DEFAULT-VALUE}")
-  URI url;
+final class PublishCommand extends HeraldCall {
 
   @Option(names = "--source", required = true, description = "The event's source, e.g. shop.orders")
   String source;
@@ -44,10 +35,9 @@ final class PublishCommand implements Callable<Integer> {
   String id;
 
   @Override
-  public Integer call() {
+  int run() {
     PublishEntry entry = new PublishEntry(bus, source, detailType, detail, orderingKey, id, null);
-    PublishResult.Entry result =
-        HeraldClient.create(url).publish(List.of(entry)).entries().getFirst();
+    PublishResult.Entry result = client().publish(List.of(entry)).entries().getFirst();
     if (!result.stored()) {
       System.err.println(
           "herald: not published: "

@@ -2,6 +2,7 @@ package dev.herald.cli;
 
 import dev.herald.server.Herald;
 import dev.herald.server.HeraldConfig;
+import dev.herald.server.SecuritySettings;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Option;
     description = "Run Herald: the embedded broker and store unless pointed at a cluster.",
     footer = {
       "",
+      "HERALD_BOOTSTRAP_KEY (environment only): <id>.<secret> of an admin API key made sure to",
+      "exist at start; needed to bind beyond loopback. HERALD_METRICS_PUBLIC=true: /metrics without",
+      "a key.",
       "HERALD_SECRET_KEY (environment only): base64 of 32 random bytes that encrypt stored secrets;",
       "required with --store-url, else a key file is kept in the data dir.",
       "HERALD_ANALYTICS_MEMORY_LIMIT, HERALD_ANALYTICS_THREADS (environment only): the analytics",
@@ -34,7 +38,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--host",
       defaultValue = "${env:HERALD_HOST:-127.0.0.1}",
-      description = "Address to bind (HERALD_HOST). Default: ${DEFAULT-VALUE}")
+      description =
+          "Address to bind (HERALD_HOST); beyond loopback an admin API key must exist"
+              + " (HERALD_BOOTSTRAP_KEY). Default: ${DEFAULT-VALUE}")
   String host;
 
   @Option(
@@ -70,6 +76,20 @@ final class ServeCommand implements Callable<Integer> {
           "Partitions of each new bus topic (HERALD_BUS_PARTITIONS). Default: ${DEFAULT-VALUE}")
   int busPartitions;
 
+  @Option(
+      names = "--tls-cert",
+      defaultValue = "${env:HERALD_TLS_CERT}",
+      paramLabel = "PEM",
+      description = "Serve HTTPS with this certificate chain, PEM (HERALD_TLS_CERT)")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      defaultValue = "${env:HERALD_TLS_KEY}",
+      paramLabel = "PEM",
+      description = "The private key of --tls-cert, PKCS#8 PEM (HERALD_TLS_KEY)")
+  Path tlsKey;
+
   @Override
   public Integer call() throws InterruptedException {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -84,7 +104,13 @@ final class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(storeUrl),
             busPartitions,
             Optional.ofNullable(System.getenv("HERALD_SECRET_KEY")));
-    Herald herald = Herald.start(config);
+    SecuritySettings security =
+        new SecuritySettings(
+            SecuritySettings.bootstrapKey(System.getenv(SecuritySettings.BOOTSTRAP_KEY)),
+            Boolean.parseBoolean(System.getenv("HERALD_METRICS_PUBLIC")),
+            Optional.ofNullable(tlsCert),
+            Optional.ofNullable(tlsKey));
+    Herald herald = Herald.start(config, security);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

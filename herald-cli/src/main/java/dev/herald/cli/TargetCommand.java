@@ -10,7 +10,7 @@ abstract class TargetCommand extends HeraldCall {
 
   @Override
   final int run() throws Exception {
-    return run(HeraldClient.create(url));
+    return run(client());
   }
 
   abstract int run(HeraldClient client) throws Exception;

@@ -31,12 +31,67 @@ public final class HeraldClient {
   private final URI base;
   private final HttpClient http;
   private final Duration timeout;
+  private final Optional<String> key;
 
-  private HeraldClient(URI base, Duration timeout) {
+  private HeraldClient(URI base, Duration timeout, Optional<String> key, HttpClient http) {
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text : text + "/");
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.key = key;
+    this.http = http;
+  }
+
+  private HeraldClient(URI base, Duration timeout) {
+    this(
+        base,
+        timeout,
+        Optional.empty(),
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  /**
+   * This client sending the API key {@code <id>.<secret>} with every request ({@code Authorization:
+   * Bearer}); a blank key sends none.
+   */
+  public HeraldClient withKey(String apiKey) {
+    Optional<String> k = Optional.ofNullable(apiKey).map(String::trim).filter(t -> !t.isEmpty());
+    return new HeraldClient(base, timeout, k, http);
+  }
+
+  /**
+   * {@code POST /v1/keys}: creates an API key; the answer's {@code key} holds its secret, shown
+   * only this once.
+   */
+  public JsonNode createKey(String name, List<String> scopes) {
+    ObjectNode body = MAPPER.createObjectNode().put("name", name);
+    ArrayNode array = body.putArray("scopes");
+    scopes.forEach(array::add);
+    return call("POST", "v1/keys", body.toString());
+  }
+
+  /** {@code GET /v1/keys}: every API key, without secrets. */
+  public List<JsonNode> keys() {
+    List<JsonNode> keys = new ArrayList<>();
+    call("GET", "v1/keys", null).path("keys").forEach(keys::add);
+    return keys;
+  }
+
+  /** {@code PUT /v1/keys/{id}}: stores a key whose secret the caller holds. */
+  public JsonNode importKey(String id, String name, List<String> scopes, String secret) {
+    ObjectNode body = MAPPER.createObjectNode().put("name", name);
+    ArrayNode array = body.putArray("scopes");
+    scopes.forEach(array::add);
+    body.put("secret", secret);
+    return call("PUT", "v1/keys/" + encode(id), body.toString());
+  }
+
+  /**
+   * {@code DELETE /v1/keys/{id}}: revokes a key on every instance.
+   *
+   * @throws HeraldClientException {@code KeyNotFound} (404), {@code LastAdminKey} (409)
+   */
+  public void revokeKey(String id) {
+    call("DELETE", "v1/keys/" + encode(id), null);
   }
 
   public static HeraldClient create(URI base) {
@@ -237,6 +292,7 @@ public final class HeraldClient {
   private Optional<JsonNode> send(
       String method, String path, String json, boolean notFoundIsEmpty) {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+    key.ifPresent(k -> request.header("Authorization", "Bearer " + k));
     if (json == null && "GET".equals(method)) {
       request.GET();
     } else if (json == null && "DELETE".equals(method)) {

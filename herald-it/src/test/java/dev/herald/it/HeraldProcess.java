@@ -28,16 +28,23 @@ final class HeraldProcess implements AutoCloseable {
   private final Path dataDir;
   private final Path log;
   private final int port;
+  private final java.util.Map<String, String> env;
   private Process process;
 
-  private HeraldProcess(Path dataDir, int port) {
+  private HeraldProcess(Path dataDir, int port, java.util.Map<String, String> env) {
     this.dataDir = dataDir;
     this.port = port;
+    this.env = java.util.Map.copyOf(env);
     this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
   }
 
   static HeraldProcess start(Path dataDir, String... extraArgs) {
-    HeraldProcess herald = new HeraldProcess(dataDir, freePort());
+    return start(dataDir, java.util.Map.of(), extraArgs);
+  }
+
+  /** Starts {@code herald serve} with these environment variables added. */
+  static HeraldProcess start(Path dataDir, java.util.Map<String, String> env, String... extraArgs) {
+    HeraldProcess herald = new HeraldProcess(dataDir, freePort(), env);
     herald.launch(extraArgs);
     return herald;
   }
@@ -67,8 +74,10 @@ final class HeraldProcess implements AutoCloseable {
             List.of("serve", "--data-dir", dataDir.toString(), "--port", String.valueOf(port)));
     args.addAll(List.of(extraArgs));
     try {
+      ProcessBuilder builder = new ProcessBuilder(javaCommand(args.toArray(String[]::new)));
+      builder.environment().putAll(env);
       process =
-          new ProcessBuilder(javaCommand(args.toArray(String[]::new)))
+          builder
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();

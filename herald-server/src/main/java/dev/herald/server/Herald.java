@@ -9,6 +9,7 @@ import dev.herald.engine.broker.EmbeddedConfig;
 import dev.herald.engine.broker.Engine;
 import dev.herald.engine.bus.EventAppender;
 import dev.herald.engine.bus.EventReader;
+import dev.herald.engine.config.ConfigChange;
 import dev.herald.engine.config.ConfigFeed;
 import dev.herald.engine.delivery.DeliveryPool;
 import dev.herald.engine.delivery.DeliverySettings;
@@ -21,6 +22,10 @@ import dev.herald.server.analytics.AnalyticsSettings;
 import dev.herald.server.analytics.StoreAnalyticsSink;
 import dev.herald.server.audit.AuditVerifier;
 import dev.herald.server.audit.StoreAuditLog;
+import dev.herald.server.auth.AuthFilter;
+import dev.herald.server.auth.KeyRing;
+import dev.herald.server.auth.KeyService;
+import dev.herald.server.auth.KeysApi;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
@@ -35,6 +40,7 @@ import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.http.QueueApi;
+import dev.herald.server.http.TlsFiles;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestBusPublisher;
 import dev.herald.server.ingest.IngestService;
@@ -66,6 +72,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -103,6 +110,7 @@ public final class Herald implements AutoCloseable {
   static final int REQUIRED_MESSAGE_BYTES = IngestService.MAX_ENTRY_BYTES + 64 * 1024;
 
   private final HeraldConfig config;
+  private final SecuritySettings security;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Engine engine;
   private HttpServer http;
@@ -110,12 +118,18 @@ public final class Herald implements AutoCloseable {
   private AnalyticsSink analyticsSink;
   private boolean closed;
 
-  private Herald(HeraldConfig config) {
+  private Herald(HeraldConfig config, SecuritySettings security) {
     this.config = config;
+    this.security = security;
   }
 
+  /** Starts with the security settings of the environment (HERALD_BOOTSTRAP_KEY, ...). */
   public static Herald start(HeraldConfig config) {
-    Herald herald = new Herald(config);
+    return start(config, SecuritySettings.fromEnv(System.getenv()));
+  }
+
+  public static Herald start(HeraldConfig config, SecuritySettings security) {
+    Herald herald = new Herald(config, security);
     try {
       herald.startAll();
       return herald;
@@ -127,9 +141,10 @@ public final class Herald implements AutoCloseable {
 
   private void startAll() {
     long started = System.nanoTime();
-    requireLoopback(config.host());
+    boolean loopback = isLoopback(config.host());
     createDataDir();
     InstantSource clock = InstantSource.system();
+    String instanceId = UUID.randomUUID().toString();
     // the broker and the store start in parallel: together they are most of the start time
     CompletableFuture<Engine> engineStart =
         CompletableFuture.supplyAsync(
@@ -137,6 +152,19 @@ public final class Herald implements AutoCloseable {
     SecretBox secrets = SecretKeys.load(config);
     StateStore store =
         open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl(), secrets)));
+    AtomicReference<ConfigFeed> feedOnceStarted = new AtomicReference<>();
+    KeyRing keyRing = new KeyRing(store.apiKeys(), clock);
+    KeyService keys =
+        new KeyService(
+            store.apiKeys(),
+            keyRing,
+            change -> Optional.ofNullable(feedOnceStarted.get()).ifPresent(f -> f.publish(change)),
+            clock,
+            instanceId,
+            new SecureRandom());
+    keyRing.reload();
+    security.bootstrapKey().ifPresent(keys::ensureBootstrap);
+    requireKeysUnlessLoopback(loopback, keyRing.authOn());
     Optional<Duration> analyticsRetention = AnalyticsSettings.retention(System.getenv());
     analytics =
         open(
@@ -170,8 +198,9 @@ public final class Herald implements AutoCloseable {
             .with(BusPublisher.class, new IngestBusPublisher(ingest))
             .with(AuditLog.class, new StoreAuditLog(store, buses));
     Routing routing =
-        startRouting(
-            store, topics, buses, reader, clock, metrics, UUID.randomUUID().toString(), services);
+        startRouting(store, topics, buses, reader, clock, metrics, instanceId, services, keyRing);
+    feedOnceStarted.set(routing.feed());
+    scheduleKeyUpkeep(keyRing);
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
@@ -186,6 +215,11 @@ public final class Herald implements AutoCloseable {
             HttpServer.start(
                 config.host(),
                 config.port(),
+                security
+                    .tlsCert()
+                    .map(cert -> TlsFiles.load(cert, security.tlsKey().orElseThrow())),
+                new AuthFilter(keyRing, security.metricsPublic())::register,
+                new KeysApi(keys, keyRing)::register,
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
@@ -196,7 +230,8 @@ public final class Herald implements AutoCloseable {
     open(queues); // closed before HTTP stops: ends the long polls at once
     writeRuntimeFile();
     LOG.info(
-        "Herald ready on http://{}:{} ({} engine at {}, {} store) in {} ms",
+        "Herald ready on {}://{}:{} ({} engine at {}, {} store) in {} ms",
+        security.tls() ? "https" : "http",
         config.host(),
         http.port(),
         config.kafkaBootstrap().isPresent() ? "external" : "embedded",
@@ -207,6 +242,7 @@ public final class Herald implements AutoCloseable {
 
   /** What {@link #startRouting} builds for the HTTP APIs. */
   private record Routing(
+      ConfigFeed feed,
       ConfigService config,
       DeadLetters deadLetters,
       Function<String, Optional<ObjectNode>> liveState) {}
@@ -223,7 +259,8 @@ public final class Herald implements AutoCloseable {
       InstantSource clock,
       PrometheusMeterRegistry metrics,
       String instanceId,
-      TargetServices services) {
+      TargetServices services,
+      KeyRing keyRing) {
     RoutingTables tables = new RoutingTables(store);
     Routers routers =
         open(
@@ -260,7 +297,18 @@ public final class Herald implements AutoCloseable {
         new ConfigApplier(
             store, buses, tables, topics, routers, delivery, runtimes, clock, instanceId, metrics);
     applier.applyAll();
-    ConfigFeed feed = open(new ConfigFeed(engine.bootstrapServers(), instanceId, applier::apply));
+    ConfigFeed feed =
+        open(
+            new ConfigFeed(
+                engine.bootstrapServers(),
+                instanceId,
+                change -> {
+                  if (change.kind() == ConfigChange.Kind.KEY) {
+                    keyRing.reload();
+                  } else {
+                    applier.apply(change);
+                  }
+                }));
     config.set(
         new ConfigService(
             store,
@@ -271,6 +319,7 @@ public final class Herald implements AutoCloseable {
             spec -> Targets.create(spec, context).close()));
     delivery.start();
     return new Routing(
+        feed,
         config.get(),
         new DeadLetters(store, store, buses, tables, clock),
         name -> delivery.current(name).map(Herald::liveState));
@@ -355,18 +404,60 @@ public final class Herald implements AutoCloseable {
     new UptimeMetrics().bindTo(metrics);
   }
 
-  /** Without API keys (not built yet) Herald serves only this machine. */
-  private static void requireLoopback(String host) {
+  private static boolean isLoopback(String host) {
     try {
-      if (!InetAddress.getByName(host).isLoopbackAddress()) {
-        throw new IllegalArgumentException(
-            "refusing to bind "
-                + host
-                + ": without API keys Herald binds only a loopback address such as 127.0.0.1");
-      }
+      return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("host '" + host + "' does not resolve", e);
     }
+  }
+
+  /**
+   * Without an admin key Herald serves only this machine, with auth off and a warning; beyond
+   * loopback it refuses to start.
+   */
+  private void requireKeysUnlessLoopback(boolean loopback, boolean authOn) {
+    if (authOn) {
+      return;
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException(
+          "refusing to bind "
+              + config.host()
+              + " without an admin API key: set "
+              + SecuritySettings.BOOTSTRAP_KEY
+              + "=<id>.<secret> (or create an admin key while bound to 127.0.0.1)");
+    }
+    LOG.warn(
+        "auth is off: no admin API key exists, so every request to {} is trusted; create one"
+            + " (POST /v1/keys with the scope admin) or set {}",
+        config.host(),
+        SecuritySettings.BOOTSTRAP_KEY);
+  }
+
+  /**
+   * Every 10 s: writes the recorded last uses of API keys, and reloads the keys (a safety net
+   * behind the change feed, which propagates revocations at once).
+   */
+  private void scheduleKeyUpkeep(KeyRing keyRing) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("herald-keys").daemon().factory());
+    resources.push(keyRing::flushUse); // after the scheduler stopped, before the store closes
+    resources.push(scheduler::shutdownNow);
+    var unused = // runs until the scheduler is shut down; each run catches its own failures
+        scheduler.scheduleWithFixedDelay(
+            () -> {
+              try {
+                keyRing.flushUse();
+                keyRing.reload();
+              } catch (RuntimeException e) {
+                LOG.warn("cannot refresh the API keys: {}", e.toString());
+              }
+            },
+            10,
+            10,
+            TimeUnit.SECONDS);
   }
 
   private void createDataDir() {
@@ -381,7 +472,9 @@ public final class Herald implements AutoCloseable {
   private void writeRuntimeFile() {
     Path file = config.dataDir().resolve("runtime.properties");
     String text =
-        "http.url=http://"
+        "http.url="
+            + (security.tls() ? "https" : "http")
+            + "://"
             + config.host()
             + ":"
             + http.port()

@@ -65,6 +65,9 @@ public interface StateStore
   /** {@code "sqlite"} or {@code "postgresql"}. */
   String kind();
 
+  /** The API keys, kept in this store. */
+  ApiKeyStore apiKeys();
+
   /**
    * Proves the store accepts writes right now by committing a tiny write.
    *

@@ -83,6 +83,14 @@ abstract class StateStoreContract {
   }
 
   @Nested
+  class Keys extends KeyContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
   class TargetSecrets extends TargetSecretsContract {
     @Override
     StateStoreContract contract() {

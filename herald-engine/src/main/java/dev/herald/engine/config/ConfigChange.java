@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * A notice that one configuration object changed: every instance reloads it from the store.
  *
- * @param kind {@code bus}, {@code rule} or {@code target}
+ * @param kind {@code bus}, {@code rule}, {@code target} or {@code key} (an API key, named by its
+ *     id)
  * @param bus the rule's bus (empty for buses and targets)
  * @param version the stored version after the change (0 when deleted)
  * @param changedAtMillis when the change was made, to measure how long it took to apply
@@ -29,7 +30,8 @@ public record ConfigChange(
   public enum Kind {
     BUS,
     RULE,
-    TARGET
+    TARGET,
+    KEY
   }
 
   public ConfigChange {

@@ -87,6 +87,7 @@ public final class ConfigApplier {
           delivery.remove(change.name());
         }
       }
+      case KEY -> {} // API keys: Herald hands these notices to the KeyRing
     }
     if (!change.origin().equals(instanceId)) {
       propagation.record(Duration.ofMillis(Math.max(0, clock.millis() - change.changedAtMillis())));

@@ -8,6 +8,7 @@ import dev.herald.core.event.EventId;
 import dev.herald.core.json.Json;
 import dev.herald.engine.bus.EventReader;
 import dev.herald.engine.topic.Topics;
+import dev.herald.server.auth.Principal;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
@@ -72,6 +73,7 @@ public final class EventsApi {
     try {
       Http.requireJson(req);
       List<JsonNode> entries = entries(Http.parse(Http.readBody(req, MAX_REQUEST_BYTES)));
+      Principal.of(req).requirePublish(entries);
       IngestService.Outcome outcome =
           ingest.publish(entries, TraceContext.ingestSpan(req.headers().first(TRACEPARENT)));
       if (outcome.nothingStoredForLackOfEngine()) {

@@ -1,9 +1,11 @@
 package dev.herald.server.http;
 
 import dev.herald.core.config.ConfigException;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,11 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public static HttpServer start(String host, int port, Routes... apis) {
+    return start(host, port, Optional.empty(), apis);
+  }
+
+  /** Starts the server, with TLS on its listener when {@code tls} is given. */
+  public static HttpServer start(String host, int port, Optional<Tls> tls, Routes... apis) {
     HttpRouting.Builder routing = HttpRouting.builder();
     for (Routes api : apis) {
       api.register(routing);
@@ -55,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
             .shutdownHook(false)
             .maxPayloadSize(EventsApi.MAX_REQUEST_BYTES * 2)
             .routing(routing)
+            .update(b -> tls.ifPresent(b::tls))
             .build()
             .start();
     return new HttpServer(server);

@@ -8,6 +8,7 @@ import dev.herald.core.config.Page;
 import dev.herald.core.config.RuleSpec;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.secret.SecretBox;
+import dev.herald.store.ApiKeyStore;
 import dev.herald.store.AuditAppend;
 import dev.herald.store.AuditFilter;
 import dev.herald.store.AuditStore;
@@ -41,6 +42,7 @@ import dev.herald.store.internal.db.StoreCalls;
 import dev.herald.store.internal.deadletter.DeadLetterRepository;
 import dev.herald.store.internal.deadletter.JdbcDeadLetterStore;
 import dev.herald.store.internal.journal.JdbcJournalStore;
+import dev.herald.store.internal.key.JdbcApiKeyStore;
 import dev.herald.store.internal.queue.JdbcQueueStore;
 import dev.herald.store.internal.retry.JdbcRetryStore;
 import java.time.Duration;
@@ -81,6 +83,7 @@ final class JdbcStateStore implements StateStore {
   private final QueueStore queues;
   private final AuditStore audit;
   private final ClientIdStore clientIds;
+  private final ApiKeyStore apiKeys;
 
   JdbcStateStore(Database db, InstantSource clock, SecretBox secrets) {
     this.db = db;
@@ -94,6 +97,12 @@ final class JdbcStateStore implements StateStore {
     this.queues = new JdbcQueueStore(db, calls, clock, letters);
     this.audit = new JdbcAuditStore(db, calls, clock);
     this.clientIds = new JdbcClientIdStore(db, calls);
+    this.apiKeys = new JdbcApiKeyStore(db, calls, clock, secrets);
+  }
+
+  @Override
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   /** See {@link JdbcJournalStore#createPartitions}. */

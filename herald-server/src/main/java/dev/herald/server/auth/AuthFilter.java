@@ -1,0 +1,107 @@
+package dev.herald.server.auth;
+
+import dev.herald.core.auth.Scope;
+import dev.herald.server.http.ApiError;
+import dev.herald.server.http.Http;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Checks every request before it is routed: authenticates its key ({@link KeyRing}), decides what
+ * it needs ({@link Access}), answers 401 or 403 in the API's error shape, and otherwise hands the
+ * {@link Principal} to the handlers through the request context, with the key id in the MDC ({@code
+ * keyId}) while the request runs. Every admin change (a request needing {@code admin}) is logged
+ * with the key id that made it, never the secret. Stateless; thread-safe.
+ */
+public final class AuthFilter implements Filter {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
+
+  private final KeyRing keys;
+  private final boolean metricsPublic;
+
+  public AuthFilter(KeyRing keys, boolean metricsPublic) {
+    this.keys = keys;
+    this.metricsPublic = metricsPublic;
+  }
+
+  /** Adds this filter to the routing (pass as the first API to the HTTP server). */
+  public void register(HttpRouting.Builder routing) {
+    routing.addFilter(this);
+  }
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    String method = req.prologue().method().text();
+    String path = req.path().path();
+    Access access = Access.of(method, path, metricsPublic);
+    if (access instanceof Access.Open) {
+      chain.proceed();
+      return;
+    }
+    Principal principal;
+    try {
+      principal = keys.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+      check(principal, access);
+    } catch (ApiError e) {
+      if (e.status() == 401) {
+        res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"herald\"");
+      }
+      Http.send(res, e.status(), e.toJson());
+      return;
+    }
+    req.context().register(principal);
+    principal.keyId().ifPresent(id -> MDC.put("keyId", id));
+    try {
+      chain.proceed();
+      if (access == Access.ADMIN) {
+        LOG.info(
+            "admin change {} {} answered {} (key {})",
+            method,
+            path,
+            res.status().code(),
+            principal.name());
+      }
+    } catch (RuntimeException e) {
+      if (access == Access.ADMIN) { // an error no handler answered
+        LOG.info(
+            "admin change {} {} refused: {} (key {})",
+            method,
+            path,
+            e.getMessage(),
+            principal.name());
+      }
+      throw e;
+    } finally {
+      MDC.remove("keyId");
+    }
+  }
+
+  private static void check(Principal principal, Access access) {
+    switch (access) {
+      case Access.Open open -> {}
+      case Access.AnyOf anyOf -> {
+        for (Scope scope : anyOf.scopes()) {
+          if (principal.allows(scope)) {
+            return;
+          }
+        }
+        throw Principal.forbidden(anyOf.scopes().getFirst(), null);
+      }
+      case Access.AnyPublish any -> {
+        boolean publishes =
+            principal.scopes().stream()
+                .anyMatch(s -> s.kind() == Scope.Kind.PUBLISH || s.kind() == Scope.Kind.ADMIN);
+        if (!publishes) {
+          throw Principal.forbidden(Scope.publish(Scope.ANY), null);
+        }
+      }
+    }
+  }
+}
