@@ -34,6 +34,7 @@ import dev.herald.server.http.AuditApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
+import dev.herald.server.http.HttpSettings;
 import dev.herald.server.http.QueueApi;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestBusPublisher;
@@ -185,6 +186,7 @@ public final class Herald implements AutoCloseable {
             HttpServer.start(
                 config.host(),
                 config.port(),
+                HttpSettings.of(System.getenv(), true),
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,

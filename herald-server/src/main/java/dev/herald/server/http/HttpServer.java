@@ -1,6 +1,7 @@
 package dev.herald.server.http;
 
 import dev.herald.core.config.ConfigException;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
@@ -9,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Helidon web server with Herald's routes, its JSON errors for unknown paths and failures, and
- * no shutdown hook of its own (Herald decides the stop order). Thread-safe.
+ * no shutdown hook of its own (Herald decides the stop order). Every request passes the {@link
+ * RequestGuard} first; slow, idle and surplus connections are bounded by {@link HttpSettings}.
+ * Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -26,8 +29,9 @@ public final class HttpServer implements AutoCloseable {
     void register(HttpRouting.Builder routing);
   }
 
-  public static HttpServer start(String host, int port, Routes... apis) {
+  public static HttpServer start(String host, int port, HttpSettings settings, Routes... apis) {
     HttpRouting.Builder routing = HttpRouting.builder();
+    routing.addFilter(new RequestGuard(settings.loopbackOnly()));
     for (Routes api : apis) {
       api.register(routing);
     }
@@ -38,7 +42,14 @@ public final class HttpServer implements AutoCloseable {
               "NotFound",
               "no resource at " + req.prologue().method().text() + " " + req.path().path());
         });
-    routing.error(ApiError.class, (req, res, e) -> Http.send(res, e.status(), e.toJson()));
+    routing.error(
+        ApiError.class,
+        (req, res, e) -> {
+          if (e.closesConnection()) {
+            res.header(HeaderNames.CONNECTION, "close");
+          }
+          Http.send(res, e.status(), e.toJson());
+        });
     routing.error(
         ConfigException.class,
         (req, res, e) -> Http.send(res, ConfigErrors.status(e), ConfigErrors.json(e)));
@@ -54,6 +65,12 @@ public final class HttpServer implements AutoCloseable {
             .port(port)
             .shutdownHook(false)
             .maxPayloadSize(EventsApi.MAX_REQUEST_BYTES * 2)
+            .useNio(false) // the blocking socket stream, which honours the read timeout
+            .directHandlers(ProtocolErrors.handlers())
+            .connectionOptions(new ReadTimeoutSocketOptions(settings.readTimeout()))
+            .idleConnectionTimeout(settings.idleTimeout())
+            .idleConnectionPeriod(Duration.ofSeconds(1))
+            .maxTcpConnections(settings.maxConnections())
             .routing(routing)
             .build()
             .start();
