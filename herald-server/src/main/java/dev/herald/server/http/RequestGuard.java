@@ -16,8 +16,8 @@ import java.util.Set;
  * Checks every request before it is routed: HTTP/1.1 only (505 and the connection closed for
  * HTTP/1.0), the {@code Host} guard while bound to loopback (DNS rebinding), and what keeps a
  * cross-site page from acting: no CORS preflight succeeds, a state-changing request with a
- * CORS-simple content type is 415, and one carrying a foreign {@code Origin} is 403. Stateless;
- * thread-safe.
+ * CORS-simple content type is 415, and one carrying a foreign {@code Origin} is 403; then the query
+ * parameters ({@link QueryParameters}). Stateless; thread-safe.
  */
 final class RequestGuard implements Filter {
   private static final HeaderName ORIGIN = HeaderNames.create("Origin");
@@ -93,6 +93,8 @@ final class RequestGuard implements Filter {
             "Origin");
       }
     }
+    QueryParameters.check(
+        method, req.path().path(), req.query().names(), name -> req.query().all(name).size());
     chain.proceed();
   }
 
