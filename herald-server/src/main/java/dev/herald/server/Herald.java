@@ -22,6 +22,7 @@ import dev.herald.server.analytics.StoreAnalyticsSink;
 import dev.herald.server.audit.AuditVerifier;
 import dev.herald.server.audit.StoreAuditLog;
 import dev.herald.server.config.ConfigApplier;
+import dev.herald.server.config.ConfigLimitSettings;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
 import dev.herald.server.config.StoreRouteSink;
@@ -72,6 +73,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -104,6 +106,7 @@ public final class Herald implements AutoCloseable {
   static final int REQUIRED_MESSAGE_BYTES = IngestService.MAX_ENTRY_BYTES + 64 * 1024;
 
   private final HeraldConfig config;
+  private final Map<String, String> env;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Engine engine;
   private HttpServer http;
@@ -111,12 +114,21 @@ public final class Herald implements AutoCloseable {
   private AnalyticsSink analyticsSink;
   private boolean closed;
 
-  private Herald(HeraldConfig config) {
+  private Herald(HeraldConfig config, Map<String, String> env) {
     this.config = config;
+    this.env = Map.copyOf(env);
   }
 
   public static Herald start(HeraldConfig config) {
-    Herald herald = new Herald(config);
+    return start(config, System.getenv());
+  }
+
+  /**
+   * Starts Herald with the settings of {@code env} that {@link HeraldConfig} does not hold (HTTP
+   * limits, configuration caps, the analytics store's settings).
+   */
+  public static Herald start(HeraldConfig config, Map<String, String> env) {
+    Herald herald = new Herald(config, env);
     try {
       herald.startAll();
       return herald;
@@ -138,11 +150,11 @@ public final class Herald implements AutoCloseable {
     SecretBox secrets = SecretKeys.load(config);
     StateStore store =
         open(StateStore.open(new StoreConfig(config.dataDir(), config.storeUrl(), secrets)));
-    Optional<Duration> analyticsRetention = AnalyticsSettings.retention(System.getenv());
+    Optional<Duration> analyticsRetention = AnalyticsSettings.retention(env);
     analytics =
         open(
             AnalyticsStore.open(
-                AnalyticsSettings.of(config.dataDir(), config.storeUrl(), System.getenv()), clock));
+                AnalyticsSettings.of(config.dataDir(), config.storeUrl(), env), clock));
     engine = open(join(engineStart));
     Topics topics =
         open(
@@ -186,7 +198,7 @@ public final class Herald implements AutoCloseable {
             HttpServer.start(
                 config.host(),
                 config.port(),
-                HttpSettings.of(System.getenv(), true),
+                HttpSettings.of(env, true), // requireLoopback: bound to loopback
                 new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
@@ -269,7 +281,8 @@ public final class Herald implements AutoCloseable {
             applier,
             clock,
             instanceId,
-            spec -> Targets.create(spec, context).close()));
+            spec -> Targets.create(spec, context).close(),
+            ConfigLimitSettings.of(env)));
     delivery.start();
     return new Routing(
         config.get(),

@@ -103,7 +103,10 @@ class InputLimitsTest {
 
   @Test
   void ruleTargetsOfTheWrongTypeAreRefusedNamingTheItem() {
-    assertThatThrownBy(() -> RuleSpecs.parse("default", "r", json("{'pattern': {'source': ['a']}, 'targets': [5]}")))
+    assertThatThrownBy(
+            () ->
+                RuleSpecs.parse(
+                    "default", "r", json("{'pattern': {'source': ['a']}, 'targets': [5]}")))
         .isInstanceOfSatisfying(
             ConfigException.Invalid.class, e -> assertThat(e.field()).isEqualTo("targets[0]"));
   }
