@@ -385,7 +385,7 @@ public final class Herald implements AutoCloseable {
 
   private void createDataDir() {
     try {
-      Files.createDirectories(config.dataDir());
+      DataDirs.secure(config.dataDir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data dir " + config.dataDir(), e);
     }
@@ -405,7 +405,7 @@ public final class Herald implements AutoCloseable {
             + ProcessHandle.current().pid()
             + "\n";
     try {
-      Path tmp = Files.writeString(file.resolveSibling("runtime.properties.tmp"), text);
+      Path tmp = DataDirs.writeOwnerOnly(file.resolveSibling("runtime.properties.tmp"), text);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       LOG.warn("cannot write {}: {}", file, e.toString());
