@@ -98,6 +98,13 @@ class RequestErrorsTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
                 .build());
     assertError(fromElsewhere, 403, "CrossOriginForbidden", "Origin");
+    // a text/plain POST cannot drain a queue
+    assertError(
+        post(
+            herald, "/v1/queues/none/receive", "text/plain", "{}".getBytes(StandardCharsets.UTF_8)),
+        415,
+        "UnsupportedMediaType",
+        "Content-Type");
   }
 
   @Test
