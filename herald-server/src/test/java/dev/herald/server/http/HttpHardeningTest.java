@@ -51,6 +51,12 @@ class HttpHardeningTest {
           Http.send(res, 200, Json.object().put("bytes", body.length));
         });
     routing.post("/act", (req, res) -> Http.send(res, 200, Json.object().put("acted", true)));
+    routing.get(
+        "/slow",
+        (req, res) -> {
+          Thread.sleep(3000); // longer than both timeouts: a long poll must still be answered
+          Http.send(res, 200, Json.object().put("slow", true));
+        });
   }
 
   private static String get(String host) {
@@ -103,6 +109,16 @@ class HttpHardeningTest {
       assertThat(answer.status()).isEqualTo(200);
       assertThat(answer.header("connection")).isNotEqualToIgnoringCase("close");
       assertThat(client.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void aSlowAnswerIsNotCutByTheReadOrIdleTimeout() {
+    try (RawClient client = new RawClient(server.port())) {
+      RawClient.Answer answer =
+          client.send("GET /slow HTTP/1.1\r\nHost: " + local() + "\r\n\r\n").read();
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(json(answer).get("slow").asBoolean()).isTrue();
     }
   }
 
