@@ -27,6 +27,7 @@ import dev.herald.server.auth.KeyRing;
 import dev.herald.server.auth.KeyService;
 import dev.herald.server.auth.KeysApi;
 import dev.herald.server.config.ConfigApplier;
+import dev.herald.server.config.ConfigLimitSettings;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
 import dev.herald.server.config.StoreRouteSink;
@@ -39,6 +40,7 @@ import dev.herald.server.http.AuditApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
+import dev.herald.server.http.HttpSettings;
 import dev.herald.server.http.QueueApi;
 import dev.herald.server.http.TlsFiles;
 import dev.herald.server.ingest.BusDirectory;
@@ -78,6 +80,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -111,6 +114,7 @@ public final class Herald implements AutoCloseable {
 
   private final HeraldConfig config;
   private final SecuritySettings security;
+  private final Map<String, String> env;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Engine engine;
   private HttpServer http;
@@ -118,18 +122,32 @@ public final class Herald implements AutoCloseable {
   private AnalyticsSink analyticsSink;
   private boolean closed;
 
-  private Herald(HeraldConfig config, SecuritySettings security) {
+  private Herald(HeraldConfig config, SecuritySettings security, Map<String, String> env) {
     this.config = config;
     this.security = security;
+    this.env = Map.copyOf(env);
   }
 
   /** Starts with the security settings of the environment (HERALD_BOOTSTRAP_KEY, ...). */
   public static Herald start(HeraldConfig config) {
-    return start(config, SecuritySettings.fromEnv(System.getenv()));
+    return start(config, System.getenv());
+  }
+
+  /**
+   * Starts Herald with the settings of {@code env} that {@link HeraldConfig} does not hold
+   * (security, HTTP limits, configuration caps, the analytics store's settings).
+   */
+  public static Herald start(HeraldConfig config, Map<String, String> env) {
+    return start(config, SecuritySettings.fromEnv(env), env);
   }
 
   public static Herald start(HeraldConfig config, SecuritySettings security) {
-    Herald herald = new Herald(config, security);
+    return start(config, security, System.getenv());
+  }
+
+  private static Herald start(
+      HeraldConfig config, SecuritySettings security, Map<String, String> env) {
+    Herald herald = new Herald(config, security, env);
     try {
       herald.startAll();
       return herald;
@@ -165,11 +183,11 @@ public final class Herald implements AutoCloseable {
     keyRing.reload();
     security.bootstrapKey().ifPresent(keys::ensureBootstrap);
     requireKeysUnlessLoopback(loopback, keyRing.authOn());
-    Optional<Duration> analyticsRetention = AnalyticsSettings.retention(System.getenv());
+    Optional<Duration> analyticsRetention = AnalyticsSettings.retention(env);
     analytics =
         open(
             AnalyticsStore.open(
-                AnalyticsSettings.of(config.dataDir(), config.storeUrl(), System.getenv()), clock));
+                AnalyticsSettings.of(config.dataDir(), config.storeUrl(), env), clock));
     engine = open(join(engineStart));
     Topics topics =
         open(
@@ -215,6 +233,7 @@ public final class Herald implements AutoCloseable {
             HttpServer.start(
                 config.host(),
                 config.port(),
+                HttpSettings.of(env, loopback), // the Host guard while bound to loopback
                 security
                     .tlsCert()
                     .map(cert -> TlsFiles.load(cert, security.tlsKey().orElseThrow())),
@@ -316,7 +335,8 @@ public final class Herald implements AutoCloseable {
             applier,
             clock,
             instanceId,
-            spec -> Targets.create(spec, context).close()));
+            spec -> Targets.create(spec, context).close(),
+            ConfigLimitSettings.of(env)));
     delivery.start();
     return new Routing(
         feed,
@@ -462,7 +482,7 @@ public final class Herald implements AutoCloseable {
 
   private void createDataDir() {
     try {
-      Files.createDirectories(config.dataDir());
+      DataDirs.secure(config.dataDir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data dir " + config.dataDir(), e);
     }
@@ -484,7 +504,7 @@ public final class Herald implements AutoCloseable {
             + ProcessHandle.current().pid()
             + "\n";
     try {
-      Path tmp = Files.writeString(file.resolveSibling("runtime.properties.tmp"), text);
+      Path tmp = DataDirs.writeOwnerOnly(file.resolveSibling("runtime.properties.tmp"), text);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       LOG.warn("cannot write {}: {}", file, e.toString());

@@ -67,8 +67,44 @@ class RequestErrorsTest {
   @Test
   void wrongContentTypeIs415() {
     byte[] body = "{\"entries\":[]}".getBytes(StandardCharsets.UTF_8);
-    assertError(post(herald, "/v1/events", "text/plain", body), 415, "UnsupportedMediaType", null);
-    assertError(post(herald, "/v1/events", null, body), 415, "UnsupportedMediaType", null);
+    assertError(
+        post(herald, "/v1/events", "text/plain", body),
+        415,
+        "UnsupportedMediaType",
+        "Content-Type");
+    assertError(
+        post(herald, "/v1/events", null, body), 415, "UnsupportedMediaType", "Content-Type");
+    assertError(
+        post(herald, "/v1/events", "application/xml", body),
+        415,
+        "UnsupportedMediaType",
+        "Content-Type");
+  }
+
+  @Test
+  void aCrossSitePageCannotActOnABodilessEndpoint() {
+    // a form post (CORS-simple type) and a bodiless fetch from another origin: neither acts
+    assertError(
+        post(herald, "/v1/targets/none/resume", "application/x-www-form-urlencoded", new byte[0]),
+        415,
+        "UnsupportedMediaType",
+        "Content-Type");
+    var fromElsewhere =
+        TestHerald.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://127.0.0.1:" + herald.port() + "/v1/targets/none/resume"))
+                .header("Origin", "https://attacker.example")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build());
+    assertError(fromElsewhere, 403, "CrossOriginForbidden", "Origin");
+    // a text/plain POST cannot drain a queue
+    assertError(
+        post(
+            herald, "/v1/queues/none/receive", "text/plain", "{}".getBytes(StandardCharsets.UTF_8)),
+        415,
+        "UnsupportedMediaType",
+        "Content-Type");
   }
 
   @Test

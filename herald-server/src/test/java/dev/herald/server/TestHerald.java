@@ -94,7 +94,7 @@ final class TestHerald {
     return URI.create("http://127.0.0.1:" + herald.port() + path);
   }
 
-  private static Answer send(HttpRequest request) {
+  static Answer send(HttpRequest request) {
     try {
       HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
       JsonNode body = null;

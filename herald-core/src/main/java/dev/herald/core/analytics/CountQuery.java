@@ -208,7 +208,18 @@ public record CountQuery(
 
   private static Instant time(String field, String text) {
     try {
-      return Instant.parse(text);
+      Instant time = Instant.parse(text);
+      if (!dev.herald.core.event.EventTimes.inRange(time)) {
+        throw new ConfigException.Invalid(
+            field,
+            field
+                + " must be within "
+                + dev.herald.core.event.EventTimes.describeRange()
+                + ", got '"
+                + text
+                + "'");
+      }
+      return time;
     } catch (DateTimeParseException e) {
       throw new ConfigException.Invalid(
           field,

@@ -78,19 +78,39 @@ public final class Body {
     return node(name)
         .map(
             v -> {
-              if (!v.canConvertToExactIntegral() || v.asLong() < min || v.asLong() > max) {
-                throw invalid(name, "must be a whole number from " + min + " to " + max);
+              if (!isWholeNumber(v, min, max)) {
+                throw invalid(
+                    name, "must be a whole number from " + min + " to " + max + ", got " + v);
               }
-              return v.asLong();
+              return v.longValue();
             })
         .orElse(fallback);
+  }
+
+  /**
+   * Whether {@code v} is a JSON number with a whole value from {@code min} to {@code max}: never
+   * wrapped past 2^64 ({@code 18446744073709556616} is not 5000) nor truncated ({@code 1e100} is
+   * not 0), and {@code 5.0} is 5.
+   */
+  public static boolean isWholeNumber(JsonNode v, long min, long max) {
+    if (v.isIntegralNumber()) {
+      return v.canConvertToLong() && v.longValue() >= min && v.longValue() <= max;
+    }
+    if (v.isFloatingPointNumber()) {
+      double d = v.doubleValue();
+      return d == Math.rint(d) && d >= min && d <= max;
+    }
+    return false;
   }
 
   public double decimal(String name, double fallback, double min, double max) {
     return node(name)
         .map(
             v -> {
-              if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+              if (!v.isNumber()
+                  || !Double.isFinite(v.asDouble())
+                  || v.asDouble() < min
+                  || v.asDouble() > max) {
                 throw invalid(name, "must be a number from " + min + " to " + max);
               }
               return v.asDouble();

@@ -102,7 +102,12 @@ public final class EntryValidator {
     }
     try {
       if (node.isTextual()) {
-        return OffsetDateTime.parse(node.asText()).toInstant();
+        Instant time = OffsetDateTime.parse(node.asText()).toInstant();
+        if (!EventTimes.inRange(time)) {
+          throw invalid(
+              "time must be within " + EventTimes.describeRange() + ", got " + node, "time");
+        }
+        return time;
       }
     } catch (DateTimeParseException e) {
       // reported below

@@ -1,6 +1,8 @@
 package dev.herald.core.pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.event.ruler.Machine;
@@ -42,7 +44,65 @@ public final class PatternCompiler {
   /** The highest event-ruler complexity accepted for one pattern. */
   public static final int MAX_COMPLEXITY = 16;
 
+  /**
+   * The highest sum of the complexities of the patterns of one bus: a bound on how much work
+   * matching one event can cost on a bus, whatever its rules. Event-ruler's complexity of several
+   * patterns together grows with the sum of theirs (measured: 3, 6, 15 and 30 for 1, 2, 5 and 10
+   * {@code *word*} patterns on one field), but evaluating a machine of many wildcard patterns takes
+   * exponential time (10 such patterns: 10 s; 20: out of memory), so each pattern's own complexity
+   * is summed instead. 256 allows, for example, 85 {@code *word*} patterns, about 40 ARN globs or
+   * 16 patterns at {@link #MAX_COMPLEXITY}; rules without wildcards, suffixes, {@code
+   * equals-ignore-case} or {@code anything-but} count 0.
+   */
+  public static final int MAX_BUS_COMPLEXITY = 256;
+
+  /** The operators whose patterns can have a complexity above 0. */
+  private static final List<String> COMPLEX_OPERATORS =
+      List.of("\"wildcard\"", "\"suffix\"", "\"equals-ignore-case\"", "\"anything-but\"");
+
   private PatternCompiler() {}
+
+  /**
+   * The complexity of one valid canonical pattern (as {@link #compile} returns it and rules store
+   * it), counted up to {@link #MAX_COMPLEXITY} + 1.
+   */
+  public static int complexity(String canonicalJson) {
+    if (COMPLEX_OPERATORS.stream().noneMatch(canonicalJson::contains)) {
+      return 0;
+    }
+    return RulerCheck.complexityOf(canonicalJson, MAX_COMPLEXITY + 1);
+  }
+
+  /**
+   * Checks that the patterns of one bus stay within {@link #MAX_BUS_COMPLEXITY} together: many
+   * wildcard rules on one bus are each cheap alone but together slow the matching of every event of
+   * the bus.
+   *
+   * @param canonicalPatterns the bus's patterns after the change, the new one included
+   * @throws InvalidPatternException when their complexities add up to more than the limit
+   */
+  public static void checkBus(Collection<String> canonicalPatterns) {
+    long total = 0;
+    int complex = 0;
+    for (String pattern : canonicalPatterns) {
+      int complexity = complexity(pattern);
+      total += complexity;
+      complex += complexity > 0 ? 1 : 0;
+    }
+    if (total > MAX_BUS_COMPLEXITY) {
+      throw new InvalidPatternException(
+          "the bus's patterns would be too complex to match efficiently together: their"
+              + " complexities add up to "
+              + total
+              + ", over the limit of "
+              + MAX_BUS_COMPLEXITY
+              + " per bus ("
+              + complex
+              + " rules use wildcard, suffix, equals-ignore-case or anything-but); use fewer such"
+              + " rules on this bus, or exact values and prefixes",
+          null);
+    }
+  }
 
   /**
    * Checks an EventBridge event pattern and returns it compiled.

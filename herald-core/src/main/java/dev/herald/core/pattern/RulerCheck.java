@@ -25,6 +25,15 @@ final class RulerCheck {
 
   private RulerCheck() {}
 
+  /** The complexity of a valid canonical pattern alone, counted up to {@code cap} at most. */
+  static int complexityOf(String canonicalJson, int cap) {
+    try {
+      return complexity(compile(canonicalJson), cap);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a valid pattern: " + canonicalJson, e);
+    }
+  }
+
   /** A machine holding just this pattern, built the way {@link RuleMatcher} builds its own. */
   static Machine machineWith(String canonicalJson, ObjectNode tree) {
     try {

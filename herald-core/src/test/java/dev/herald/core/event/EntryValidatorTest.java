@@ -94,4 +94,32 @@ class EntryValidatorTest {
             json("{'source':'" + longText + "','detailType':'T','detail':{}}"), NOW);
     assertThat(((EntryCheck.Invalid) check).message()).contains("at most 256");
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "+999999999-01-01T00:00:00Z",
+    "-999999999-01-01T00:00:00Z",
+    "+10000-01-01T00:00:00Z",
+    "-0001-12-31T23:59:59Z",
+    "0000-12-31T23:59:59Z"
+  })
+  void aTimeOutsideYears1To9999IsAnEntryErrorNamingTime(String time) throws Exception {
+    EntryCheck check =
+        EntryValidator.check(
+            json("{'source':'s','detailType':'T','detail':{},'time':'" + time + "'}"), NOW);
+    assertThat(check).isInstanceOf(EntryCheck.Invalid.class);
+    EntryCheck.Invalid invalid = (EntryCheck.Invalid) check;
+    assertThat(invalid.field()).isEqualTo("time");
+    assertThat(invalid.code()).isEqualTo(EntryErrors.INVALID_FIELD);
+  }
+
+  @Test
+  void theFirstAndLastInstantsOfYears1To9999AreAccepted() throws Exception {
+    for (String time : new String[] {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"}) {
+      EntryCheck check =
+          EntryValidator.check(
+              json("{'source':'s','detailType':'T','detail':{},'time':'" + time + "'}"), NOW);
+      assertThat(check).as(time).isInstanceOf(EntryCheck.Valid.class);
+    }
+  }
 }

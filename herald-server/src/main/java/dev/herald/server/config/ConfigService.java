@@ -2,16 +2,22 @@ package dev.herald.server.config;
 
 import dev.herald.core.config.BusSpecs;
 import dev.herald.core.config.ConfigException;
+import dev.herald.core.config.ConfigLimits;
+import dev.herald.core.config.Page;
 import dev.herald.core.config.RuleSpec;
 import dev.herald.core.config.Secrets;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.config.TargetTypes;
+import dev.herald.core.pattern.InvalidPatternException;
+import dev.herald.core.pattern.PatternCompiler;
 import dev.herald.engine.config.ConfigChange;
 import dev.herald.engine.config.ConfigFeed;
 import dev.herald.store.Bus;
 import dev.herald.store.ConfigStore;
 import dev.herald.store.Stored;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -28,6 +34,7 @@ public final class ConfigService {
   private final InstantSource clock;
   private final String instanceId;
   private final Consumer<TargetSpec> targetCheck;
+  private final ConfigLimits limits;
 
   /**
    * @param targetCheck builds a target from its spec and releases it again, so that what only its
@@ -40,8 +47,10 @@ public final class ConfigService {
       ConfigApplier applier,
       InstantSource clock,
       String instanceId,
-      Consumer<TargetSpec> targetCheck) {
+      Consumer<TargetSpec> targetCheck,
+      ConfigLimits limits) {
     this.store = store;
+    this.limits = limits;
     this.targetCheck = targetCheck;
     this.feed = feed;
     this.applier = applier;
@@ -50,6 +59,9 @@ public final class ConfigService {
   }
 
   public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch) {
+    if (store.bus(spec.name()).isEmpty()) {
+      requireRoom("buses", limits.maxBuses(), store::listBuses);
+    }
     Bus bus = store.putBus(spec, ifMatch);
     changed(ConfigChange.Kind.BUS, Optional.empty(), bus.name(), bus.version(), false);
     return bus;
@@ -64,6 +76,7 @@ public final class ConfigService {
     if (store.bus(spec.bus()).isEmpty()) {
       throw new ConfigException.NotFound("BusNotFound", "bus '" + spec.bus() + "' does not exist");
     }
+    checkBusRoom(spec);
     Stored<RuleSpec> stored = store.putRule(spec, ifMatch);
     changed(ConfigChange.Kind.RULE, Optional.of(spec.bus()), spec.name(), stored.version(), false);
     return stored;
@@ -86,11 +99,82 @@ public final class ConfigService {
                   current.get().spec().settings(),
                   TargetTypes.secretPaths(spec.type())));
     }
+    if (current.isEmpty()) {
+      requireRoom("targets", limits.maxTargets(), store::listTargets);
+    }
     targetCheck.accept(toStore);
     requireBusOfBusTarget(toStore);
     Stored<TargetSpec> stored = store.putTarget(toStore, ifMatch);
     changed(ConfigChange.Kind.TARGET, Optional.empty(), spec.name(), stored.version(), false);
     return stored;
+  }
+
+  /**
+   * A new rule must fit under the bus's rule cap, and the bus's patterns with it under the
+   * matching-cost bound ({@link PatternCompiler#checkBus}).
+   */
+  private void checkBusRoom(RuleSpec spec) {
+    List<String> patterns = new ArrayList<>();
+    long others = 0;
+    boolean exists = false;
+    Optional<String> after = Optional.empty();
+    do {
+      Page<Stored<RuleSpec>> page = store.listRules(spec.bus(), Page.MAX_LIMIT, after);
+      for (Stored<RuleSpec> rule : page.items()) {
+        if (rule.spec().name().equals(spec.name())) {
+          exists = true;
+        } else {
+          others++;
+          if (rule.spec().enabled()) {
+            patterns.add(rule.spec().pattern());
+          }
+        }
+      }
+      after = page.next().map(Page::nameAfter);
+      if (!exists && others >= limits.maxRulesPerBus()) {
+        throw limitExceeded("rules on bus '" + spec.bus() + "'", limits.maxRulesPerBus());
+      }
+    } while (after.isPresent());
+    if (spec.enabled()) {
+      patterns.add(spec.pattern());
+      try {
+        PatternCompiler.checkBus(patterns);
+      } catch (InvalidPatternException e) {
+        throw new ConfigException.Invalid("InvalidPattern", "pattern", e.getMessage());
+      }
+    }
+  }
+
+  /** Refuses to create one more object of a kind that is at its cap. */
+  private static <T> void requireRoom(String what, int cap, PageSource<T> pages) {
+    long count = 0;
+    Optional<String> after = Optional.empty();
+    do {
+      Page<T> page = pages.page(Page.MAX_LIMIT, after);
+      count += page.items().size();
+      after = page.next().map(Page::nameAfter);
+    } while (after.isPresent() && count < cap);
+    if (count >= cap) {
+      throw limitExceeded(what, cap);
+    }
+  }
+
+  private static ConfigException limitExceeded(String what, int cap) {
+    return new ConfigException.Conflict(
+        "LimitExceeded",
+        "the limit of "
+            + cap
+            + " "
+            + what
+            + " is reached; delete one first or raise the limit"
+            + " (docs/security.md)",
+        List.of());
+  }
+
+  /** One page of a list in the store. */
+  @FunctionalInterface
+  private interface PageSource<T> {
+    Page<T> page(int limit, Optional<String> after);
   }
 
   /**

@@ -13,12 +13,31 @@ public final class ApiError extends RuntimeException {
   private final int status;
   private final String code;
   private final String field;
+  private final boolean closesConnection;
 
   public ApiError(int status, String code, String message, String field) {
+    this(status, code, message, field, false);
+  }
+
+  private ApiError(
+      int status, String code, String message, String field, boolean closesConnection) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.closesConnection = closesConnection;
+  }
+
+  /**
+   * This error, answered with {@code Connection: close}: what follows on the connection cannot be
+   * trusted (broken framing, an unsupported protocol version).
+   */
+  public ApiError closingConnection() {
+    return new ApiError(status, code, getMessage(), field, true);
+  }
+
+  public boolean closesConnection() {
+    return closesConnection;
   }
 
   public ApiError(int status, String code, String message) {

@@ -8,6 +8,7 @@ import dev.herald.core.audit.AuditRecord;
 import dev.herald.core.audit.Verification;
 import dev.herald.core.config.ConfigException;
 import dev.herald.core.config.Page;
+import dev.herald.core.event.EventTimes;
 import dev.herald.core.json.Json;
 import dev.herald.server.audit.AuditVerifier;
 import dev.herald.store.AuditFilter;
@@ -89,7 +90,13 @@ public final class AuditApi {
 
   private static Instant time(String field, String text) {
     try {
-      return Instant.parse(text);
+      Instant time = Instant.parse(text);
+      if (!EventTimes.inRange(time)) {
+        throw new ConfigException.Invalid(
+            field,
+            field + " must be within " + EventTimes.describeRange() + ", got '" + text + "'");
+      }
+      return time;
     } catch (DateTimeException e) {
       throw new ConfigException.Invalid(
           field,

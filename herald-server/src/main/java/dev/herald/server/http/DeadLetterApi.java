@@ -98,7 +98,15 @@ public final class DeadLetterApi {
         throw new ConfigException.Invalid(
             "ids", "ids must be an array of at most 1000 dead-letter ids");
       }
-      node.get().forEach(id -> ids.add(id.asText()));
+      for (int i = 0; i < node.get().size(); i++) {
+        JsonNode id = node.get().get(i);
+        if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > 128) {
+          String field = "ids[" + i + "]";
+          throw new ConfigException.Invalid(
+              field, field + " must be a dead-letter id (a non-empty string), got " + id);
+        }
+        ids.add(id.asText());
+      }
     }
     return ids;
   }

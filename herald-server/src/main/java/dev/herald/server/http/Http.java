@@ -29,7 +29,8 @@ public final class Http {
       throw new ApiError(
           415,
           "UnsupportedMediaType",
-          "Content-Type must be application/json, got '" + (type.isEmpty() ? "none" : type) + "'");
+          "Content-Type must be application/json, got '" + (type.isEmpty() ? "none" : type) + "'",
+          "Content-Type");
     }
   }
 
@@ -54,7 +55,19 @@ public final class Http {
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // Helidon's chunk decoder: a chunk size that is not hexadecimal, a missing CRLF
+      throw malformedBody(e);
     }
+  }
+
+  private static ApiError malformedBody(RuntimeException e) {
+    return new ApiError(
+            400,
+            "MalformedBody",
+            "the request body is not valid HTTP/1.1 framing: " + e.getMessage(),
+            "Transfer-Encoding")
+        .closingConnection();
   }
 
   /** Parses a JSON body, or answers 400 InvalidJson saying where it is malformed. */

@@ -2,6 +2,7 @@ package dev.herald.server.http;
 
 import dev.herald.core.config.ConfigException;
 import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
@@ -11,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Helidon web server with Herald's routes, its JSON errors for unknown paths and failures, and
- * no shutdown hook of its own (Herald decides the stop order). Thread-safe.
+ * no shutdown hook of its own (Herald decides the stop order). Every request passes the {@link
+ * RequestGuard} first; slow, idle and surplus connections are bounded by {@link HttpSettings}.
+ * Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -28,13 +31,15 @@ public final class HttpServer implements AutoCloseable {
     void register(HttpRouting.Builder routing);
   }
 
-  public static HttpServer start(String host, int port, Routes... apis) {
-    return start(host, port, Optional.empty(), apis);
+  public static HttpServer start(String host, int port, HttpSettings settings, Routes... apis) {
+    return start(host, port, settings, Optional.empty(), apis);
   }
 
   /** Starts the server, with TLS on its listener when {@code tls} is given. */
-  public static HttpServer start(String host, int port, Optional<Tls> tls, Routes... apis) {
+  public static HttpServer start(
+      String host, int port, HttpSettings settings, Optional<Tls> tls, Routes... apis) {
     HttpRouting.Builder routing = HttpRouting.builder();
+    routing.addFilter(new RequestGuard(settings.loopbackOnly()));
     for (Routes api : apis) {
       api.register(routing);
     }
@@ -45,7 +50,14 @@ public final class HttpServer implements AutoCloseable {
               "NotFound",
               "no resource at " + req.prologue().method().text() + " " + req.path().path());
         });
-    routing.error(ApiError.class, (req, res, e) -> Http.send(res, e.status(), e.toJson()));
+    routing.error(
+        ApiError.class,
+        (req, res, e) -> {
+          if (e.closesConnection()) {
+            res.header(HeaderNames.CONNECTION, "close");
+          }
+          Http.send(res, e.status(), e.toJson());
+        });
     routing.error(
         ConfigException.class,
         (req, res, e) -> Http.send(res, ConfigErrors.status(e), ConfigErrors.json(e)));
@@ -61,6 +73,12 @@ public final class HttpServer implements AutoCloseable {
             .port(port)
             .shutdownHook(false)
             .maxPayloadSize(EventsApi.MAX_REQUEST_BYTES * 2)
+            .useNio(false) // the blocking socket stream, which honours the read timeout
+            .directHandlers(ProtocolErrors.handlers())
+            .connectionOptions(new ReadTimeoutSocketOptions(settings.readTimeout()))
+            .idleConnectionTimeout(settings.idleTimeout())
+            .idleConnectionPeriod(Duration.ofSeconds(1))
+            .maxTcpConnections(settings.maxConnections())
             .routing(routing)
             .update(b -> tls.ifPresent(b::tls))
             .build()

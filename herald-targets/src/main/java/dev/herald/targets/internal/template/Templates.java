@@ -18,7 +18,6 @@ import dev.herald.core.json.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -91,17 +90,23 @@ public final class Templates {
     public String render(Object scope) throws RenderException {
       List<Object> scopes = new ArrayList<>(2);
       scopes.add(scope);
-      StringWriter out = new StringWriter();
+      BoundedWriter out = new BoundedWriter();
       try {
         mustache.execute(out, scopes);
       } catch (MustacheException e) {
         throw new RenderException(describe(e));
+      } catch (BoundedWriter.Full e) {
+        throw new RenderException(
+            field + " rendered more than " + MAX_RENDERED_CHARS + " characters");
       }
       return out.toString();
     }
 
     private String describe(MustacheException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BoundedWriter.Full) {
+          return field + " rendered more than " + MAX_RENDERED_CHARS + " characters";
+        }
         if (t instanceof MissingValue missing) {
           return missing.name
               + " is missing or null in the delivered input ("
@@ -115,12 +120,56 @@ public final class Templates {
     }
   }
 
+  /** The longest template accepted, in characters. */
+  public static final int MAX_TEMPLATE_CHARS = 65_536;
+
+  /** The deepest nesting of sections ({@code {{#a}}{{#b}}...}) accepted. */
+  public static final int MAX_NESTING = 32;
+
+  /** The longest text one template may render, in characters; longer renders fail. */
+  public static final int MAX_RENDERED_CHARS = 1024 * 1024;
+
+  /**
+   * Refuses what the Mustache compiler cannot take safely: a template over {@link
+   * #MAX_TEMPLATE_CHARS}, sections nested deeper than {@link #MAX_NESTING} (the compiler recurses
+   * once per level), and delimiter changes ({@code {{=<% %>=}}}), which would hide sections from
+   * this count.
+   */
+  private static void checkShape(String source, String field) {
+    if (source.length() > MAX_TEMPLATE_CHARS) {
+      throw new ConfigException.Invalid(
+          field,
+          field
+              + " is "
+              + source.length()
+              + " characters long; the limit is "
+              + MAX_TEMPLATE_CHARS);
+    }
+    int depth = 0;
+    for (int at = source.indexOf("{{"); at >= 0; at = source.indexOf("{{", at + 2)) {
+      char kind = at + 2 < source.length() ? source.charAt(at + 2) : ' ';
+      switch (kind) {
+        case '#', '^', '$', '<' -> depth++;
+        case '/' -> depth--;
+        case '=' ->
+            throw new ConfigException.Invalid(
+                field, field + ": changing the Mustache delimiters ({{=...=}}) is not supported");
+        default -> {}
+      }
+      if (depth > MAX_NESTING) {
+        throw new ConfigException.Invalid(
+            field, field + " nests sections deeper than " + MAX_NESTING + " levels");
+      }
+    }
+  }
+
   /**
    * Compiles {@code source}, the value of the settings field {@code field}.
    *
    * @throws ConfigException.Invalid naming {@code field} if the template does not compile
    */
   public static Template compile(String source, String field, Escaping escaping) {
+    checkShape(source, field);
     Factory factory = escaping == Escaping.HTML ? HTML : PLAIN;
     try {
       return new Template(factory.compileOne(source, field), field);
@@ -254,6 +303,47 @@ public final class Templates {
       return Json.MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("maps and lists of JSON values always serialise", e);
+    }
+  }
+
+  /** A string writer that stops at {@link #MAX_RENDERED_CHARS}. Not thread-safe. */
+  private static final class BoundedWriter extends Writer {
+    private final StringBuilder text = new StringBuilder();
+
+    /** Thrown when the text would grow past the limit. */
+    static final class Full extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      Full() {
+        super(null, null, false, false);
+      }
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      if (text.length() + length > MAX_RENDERED_CHARS) {
+        throw new Full();
+      }
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String s, int offset, int length) {
+      if (text.length() + length > MAX_RENDERED_CHARS) {
+        throw new Full();
+      }
+      text.append(s, offset, offset + length);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return text.toString();
     }
   }
 }

@@ -27,6 +27,10 @@ record WebhookSettings(
     List<byte[]> secrets,
     Format format,
     Auth auth) {
+  static final int MAX_HEADERS = 32;
+  static final int MAX_HEADER_NAME_CHARS = 256;
+  static final int MAX_HEADER_VALUE_CHARS = 4096;
+  static final int MAX_HEADERS_BYTES = 16 * 1024;
 
   enum Format {
     ENVELOPE,
@@ -73,7 +77,13 @@ record WebhookSettings(
     if (!node.isObject()) {
       throw invalid("webhook.headers", "webhook.headers must be an object of strings");
     }
+    if (node.size() > MAX_HEADERS) {
+      throw invalid(
+          "webhook.headers",
+          "webhook.headers has " + node.size() + " headers; the limit is " + MAX_HEADERS);
+    }
     List<Map.Entry<String, String>> headers = new ArrayList<>();
+    int totalBytes = 0;
     for (var fields = node.fields(); fields.hasNext(); ) {
       var field = fields.next();
       String name = field.getKey();
@@ -87,7 +97,23 @@ record WebhookSettings(
       if (!field.getValue().isTextual() || !HeaderRules.isValue(field.getValue().asText())) {
         throw invalid(where, where + " must be a string without control characters");
       }
-      headers.add(Map.entry(name, field.getValue().asText()));
+      String value = field.getValue().asText();
+      if (name.length() > MAX_HEADER_NAME_CHARS || value.length() > MAX_HEADER_VALUE_CHARS) {
+        throw invalid(
+            where,
+            where
+                + ": a header name may have at most "
+                + MAX_HEADER_NAME_CHARS
+                + " characters and a value "
+                + MAX_HEADER_VALUE_CHARS);
+      }
+      totalBytes += name.length() + value.length() + 4;
+      if (totalBytes > MAX_HEADERS_BYTES) {
+        throw invalid(
+            "webhook.headers",
+            "webhook.headers are larger than " + MAX_HEADERS_BYTES + " bytes together");
+      }
+      headers.add(Map.entry(name, value));
     }
     return List.copyOf(headers);
   }
