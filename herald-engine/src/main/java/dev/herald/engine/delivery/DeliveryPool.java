@@ -123,8 +123,8 @@ public final class DeliveryPool implements AutoCloseable {
   }
 
   /**
-   * Starts recording results. {@link #start} calls it; a test that steps a {@link
-   * DeliveryConsumer} of its own calls it alone.
+   * Starts recording results. {@link #start} calls it; a test that steps a {@link DeliveryConsumer}
+   * of its own calls it alone.
    */
   void startRecorder() {
     recorder.start();
