@@ -95,8 +95,11 @@ class CrashDuplicatesIT {
     }
   }
 
-  /** One reading of the two gauges, {@code at} in nanoseconds of {@link System#nanoTime}. */
-  record Sample(long at, double inFlight, double unrecorded) {
+  /**
+   * One reading of the two gauges: the scrape {@code began} and was answered {@code at}, in
+   * nanoseconds of {@link System#nanoTime}.
+   */
+  record Sample(long began, long at, double inFlight, double unrecorded) {
     double atRisk() {
       return inFlight + unrecorded;
     }
@@ -129,7 +132,15 @@ class CrashDuplicatesIT {
       }
       long publishing = System.nanoTime();
       Set<String> published = publish(herald);
+      long publishedAt = System.nanoTime();
       Thread.sleep(KILL_AFTER);
+      // a scrape can take longer than that on a loaded machine: wait for one that began after the
+      // last publish (at most 3 s), so that the last sample describes the delivery under way
+      long latest = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (samples.stream().noneMatch(x -> x.began() > publishedAt)
+          && System.nanoTime() < latest) {
+        Thread.sleep(1);
+      }
       long killedAt = System.nanoTime();
       herald.kill9();
       receiver.killedAt.set(System.nanoTime());
@@ -159,7 +170,7 @@ class CrashDuplicatesIT {
               + " most {}); duplicates the receiver saw: {} ({} before the kill, {} events called"
               + " before the kill and again after it); records joined to a delivery in progress"
               + " after the restart: {}; samples at (ms before the kill): {}",
-          KILL_AFTER.toMillis(),
+          Duration.ofNanos(killedAt - publishedAt).toMillis(),
           EVENTS,
           seenBeforeKill,
           Duration.ofNanos(killedAt - last.at()).toMillis(),
@@ -212,9 +223,11 @@ class CrashDuplicatesIT {
   private static void sample(HeraldProcess herald, List<Sample> samples, AtomicBoolean sampling) {
     while (sampling.get()) {
       try {
+        long began = System.nanoTime();
         String body = herald.get("/metrics").body();
         samples.add(
             new Sample(
+                began,
                 System.nanoTime(), // the gauges are read at the end of the answer
                 gauge(body, "herald_delivery_in_flight"),
                 gauge(body, "herald_delivery_unrecorded")));

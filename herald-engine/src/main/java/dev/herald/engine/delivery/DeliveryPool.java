@@ -249,8 +249,7 @@ public final class DeliveryPool implements AutoCloseable {
           return; // done when the delivery in progress is recorded
         }
         case RECORDED -> {
-          joined.increment();
-          done.run();
+          attempts.execute(() -> lookUpAgain(work, target, done));
           return;
         }
       }
@@ -259,6 +258,27 @@ public final class DeliveryPool implements AutoCloseable {
       ordered.submit(target.name() + "/" + work.orderKey(), () -> run(work, target, done));
     } else {
       attempts.execute(() -> run(work, target, done));
+    }
+  }
+
+  /**
+   * A record of a delivery recorded moments ago: the consumer's journal lookup for its batch may
+   * have come before that record, so the journal is asked again. Delivered: skipped as a duplicate;
+   * otherwise (retrying, dead-lettered, or forgotten) it is attempted as before.
+   */
+  private void lookUpAgain(Work work, TargetRuntime target, Runnable done) {
+    boolean delivered;
+    try {
+      delivered = ledger.delivered(List.of(work.deliveryKey())).contains(work.deliveryKey());
+    } catch (RuntimeException e) {
+      delivered = false; // attempting again is safe; skipping without knowing is not
+    }
+    if (delivered) {
+      joined.increment();
+      skip(new AttemptResult.SkippedDuplicate(work, clock.instant()), done);
+    } else {
+      inProgress.forget(work.deliveryKey());
+      submit(work, target, done);
     }
   }
 

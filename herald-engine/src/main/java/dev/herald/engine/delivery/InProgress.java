@@ -41,8 +41,9 @@ final class InProgress {
   /**
    * Starts the delivery of {@code key}, or joins the one in progress.
    *
-   * <p>A delivery recorded moments ago counts as in progress too: the consumer looked its batch up
-   * in the journal before that delivery was recorded, so the lookup missed it.
+   * <p>A delivery recorded moments ago (the last {@link #RECENT}) is answered {@link
+   * Start#RECORDED}: the consumer may have looked its batch up in the journal before that record,
+   * so the lookup may have missed it.
    *
    * @return what the caller does with the record
    */
@@ -66,7 +67,10 @@ final class InProgress {
     ATTEMPT,
     /** It joined the delivery in progress and is done when that one is recorded. */
     JOINED,
-    /** Its delivery was recorded moments ago: it is done now, not invoked. */
+    /**
+     * Its delivery was recorded moments ago, perhaps after the consumer looked its batch up in the
+     * journal: the caller asks the journal again.
+     */
     RECORDED
   }
 
@@ -81,6 +85,11 @@ final class InProgress {
     }
     List<Copy> copies = joined.remove(key);
     return copies == null ? List.of() : copies;
+  }
+
+  /** Forgets that the delivery of {@code key} was recorded moments ago. */
+  synchronized void forget(String key) {
+    recent.remove(key);
   }
 
   /** Deliveries in progress. */

@@ -111,7 +111,7 @@ class DeliveryConsumerTest {
     }
   }
 
-  private void send(String... deliveryKeys) {
+  private void send(String... deliveryKeys) throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedBroker.bootstrapServers());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -124,11 +124,12 @@ class DeliveryConsumerTest {
             TargetHeaders.encode(
                 new TargetHeaders.Meta(
                     "event-" + key, "default", "rule", key, START, true, Optional.empty(), 0)));
-        producer.send(
-            new ProducerRecord<>(
-                topic, 0, null, null, "{}".getBytes(StandardCharsets.UTF_8), headers));
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic, 0, null, null, "{}".getBytes(StandardCharsets.UTF_8), headers))
+            .get(); // in order, one after the other
       }
-      producer.flush();
     }
   }
 

@@ -27,11 +27,13 @@ class InProgressTest {
   }
 
   @Test
-  void aRecordOfADeliveryRecordedMomentsAgoIsDoneAtOnce() {
+  void aRecordOfADeliveryRecordedMomentsAgoIsToBeLookedUpAgainUnlessForgotten() {
     inProgress.begin(copy("dk"));
     inProgress.end("dk", true);
 
     assertThat(inProgress.begin(copy("dk"))).isEqualTo(InProgress.Start.RECORDED);
+    inProgress.forget("dk"); // the journal did not say delivered: it is attempted
+    assertThat(inProgress.begin(copy("dk"))).isEqualTo(InProgress.Start.ATTEMPT);
   }
 
   @Test
