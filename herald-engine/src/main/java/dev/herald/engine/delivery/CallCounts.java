@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the duplicates a crash causes. Exported as {@code herald_delivery_in_flight} and {@code
  * herald_delivery_unrecorded}.
  *
- * <p>Every attempt that {@link Deliverer} returns has counted one {@link #returned} (also one that
- * aged out without a call, a slight over-count on the safe side), and the pool counts one {@link
- * #recorded} when its result is durable or failed to record. Thread-safe: atomic counters.
+ * <p>Every attempt that {@link Deliverer} returns has counted one {@link #ended} or {@link
+ * #returned} (also one that aged out without a call, a slight over-count on the safe side), and
+ * {@link ResultRecorder} counts one {@link #recorded} when the write of its result ends (durable or
+ * failed), on the writer thread: counted where its caller wakes up, the number would lag on a busy
+ * machine, where thousands of virtual threads wait for a carrier. Thread-safe: atomic counters.
  */
 final class CallCounts {
   private final AtomicInteger inFlight = new AtomicInteger();

@@ -81,7 +81,7 @@ public final class DeliveryPool implements AutoCloseable {
     this.clock = clock;
     this.metrics = metrics;
     this.deliverer = new Deliverer(clock, random, onGone, calls);
-    this.recorder = new ResultRecorder(ledger);
+    this.recorder = new ResultRecorder(ledger, calls);
     this.scheduler =
         new RetryScheduler(
             ledger,
@@ -353,19 +353,20 @@ public final class DeliveryPool implements AutoCloseable {
   }
 
   /**
-   * Records the result of an attempt {@link Deliverer} returned (counted in {@link CallCounts}).
+   * Records the result of an attempt {@link Deliverer} returned: counted in {@link CallCounts}
+   * until its write ends.
    */
   private void recordAttempt(AttemptResult result) throws InterruptedException {
-    try {
-      record(result);
-    } finally {
-      calls.recorded();
-    }
+    record(result, true);
   }
 
   /** Records a result (in a batch with others); the caller commits offsets after this returns. */
   void record(AttemptResult result) throws InterruptedException {
-    recorder.record(result);
+    record(result, false);
+  }
+
+  private void record(AttemptResult result, boolean counted) throws InterruptedException {
+    recorder.record(result, counted);
     attemptCounters
         .computeIfAbsent(result.work().target(), this::attemptCounters)[kindIndex(result)]
         .increment();

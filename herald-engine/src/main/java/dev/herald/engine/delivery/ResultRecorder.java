@@ -33,18 +33,25 @@ final class ResultRecorder implements AutoCloseable {
   static final int WRITERS = 2;
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
-  private record Pending(AttemptResult result, CompletableFuture<Void> durable) {}
+  /** {@code counted}: an attempt counted in {@link CallCounts}, uncounted here once written. */
+  private record Pending(AttemptResult result, boolean counted, CompletableFuture<Void> durable) {}
 
   private static final Comparator<Pending> BY_KEY =
       Comparator.comparing(p -> p.result().work().deliveryKey());
 
   private final DeliveryLedger ledger;
+  private final CallCounts calls;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Thread> writers = new CopyOnWriteArrayList<>();
   private volatile boolean running = true;
 
-  ResultRecorder(DeliveryLedger ledger) {
+  /**
+   * @param calls counts the results of attempts as recorded once their write ends, on the writer
+   *     thread (not when their callers wake up, which on a busy machine comes later)
+   */
+  ResultRecorder(DeliveryLedger ledger, CallCounts calls) {
     this.ledger = ledger;
+    this.calls = calls;
   }
 
   /** Starts the writer threads. */
@@ -55,10 +62,14 @@ final class ResultRecorder implements AutoCloseable {
     }
   }
 
-  /** Records one result; returns once it is durable, or throws what the ledger threw. */
-  void record(AttemptResult result) throws InterruptedException {
+  /**
+   * Records one result; returns once it is durable, or throws what the ledger threw.
+   *
+   * @param counted the result of an attempt counted in {@link CallCounts} as returned
+   */
+  void record(AttemptResult result, boolean counted) throws InterruptedException {
     try {
-      submit(result).get();
+      submit(result, counted).get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
@@ -70,8 +81,8 @@ final class ResultRecorder implements AutoCloseable {
   /**
    * Queues one result; the future completes once it is durable, or fails with the ledger's error.
    */
-  CompletableFuture<Void> submit(AttemptResult result) {
-    Pending pending = new Pending(result, new CompletableFuture<>());
+  CompletableFuture<Void> submit(AttemptResult result, boolean counted) {
+    Pending pending = new Pending(result, counted, new CompletableFuture<>());
     queue.add(pending);
     return pending.durable();
   }
@@ -108,11 +119,21 @@ final class ResultRecorder implements AutoCloseable {
     // one lock order for every write, so concurrent writes of a shared database never deadlock
     // (a key routed twice after a crash may be in two writes); stable, so a key keeps its order
     batch.sort(BY_KEY);
+    RuntimeException failure = null;
     try {
       ledger.record(batch.stream().map(Pending::result).toList());
-      batch.forEach(p -> p.durable().complete(null));
     } catch (RuntimeException e) {
-      batch.forEach(p -> p.durable().completeExceptionally(e));
+      failure = e;
+    }
+    for (Pending p : batch) {
+      if (p.counted()) {
+        calls.recorded();
+      }
+      if (failure == null) {
+        p.durable().complete(null);
+      } else {
+        p.durable().completeExceptionally(failure);
+      }
     }
     return batch.size();
   }

@@ -222,4 +222,29 @@ class DeliveryConsumerTest {
     assertThat(kafka.paused()).doesNotContain(partition);
     assertThat(target.calls).hasSize(4);
   }
+
+  @Test
+  void aRecordOfADeliveryJustRecordedIsSkippedWhenTheJournalSaysDelivered() throws Exception {
+    start(512);
+    send("dk-1");
+    stepUntil(() -> committed() == 1);
+
+    send("dk-1"); // as the router writes it again after a crash
+    stepUntil(() -> committed() == 2);
+
+    assertThat(target.calls.get("dk-1")).hasValue(1);
+  }
+
+  @Test
+  void aRecordOfADeliveryJustRecordedIsAttemptedWhenTheJournalLostIt() throws Exception {
+    start(512);
+    send("dk-1");
+    stepUntil(() -> committed() == 1);
+    ledger.journal.remove("dk-1"); // as after a crash before the entry was durable
+
+    send("dk-1");
+    stepUntil(() -> committed() == 2);
+
+    assertThat(target.calls.get("dk-1")).hasValue(2);
+  }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ResultRecorderTest {
   private static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
   private final MemoryLedger ledger = new MemoryLedger();
-  private final ResultRecorder recorder = new ResultRecorder(ledger); // not started: stepped
+  private final CallCounts calls = new CallCounts();
+  private final ResultRecorder recorder = new ResultRecorder(ledger, calls); // not started
 
   private static AttemptResult delivered(String key) {
     return new AttemptResult.Delivered(Works.first("t", key, NOW), NOW);
@@ -20,9 +21,9 @@ class ResultRecorderTest {
 
   @Test
   void resultsThatArriveTogetherGoToTheLedgerInOneCallOrderedByKey() throws Exception {
-    CompletableFuture<Void> c = recorder.submit(delivered("c"));
-    CompletableFuture<Void> a = recorder.submit(delivered("a"));
-    CompletableFuture<Void> b = recorder.submit(delivered("b"));
+    CompletableFuture<Void> c = recorder.submit(delivered("c"), false);
+    CompletableFuture<Void> a = recorder.submit(delivered("a"), false);
+    CompletableFuture<Void> b = recorder.submit(delivered("b"), false);
     assertThat(c).isNotDone();
 
     assertThat(recorder.runOnce(Duration.ZERO)).isEqualTo(3);
@@ -44,8 +45,8 @@ class ResultRecorderTest {
   @Test
   void everyResultOfAFailedWriteFailsWithTheLedgersError() throws Exception {
     ledger.failNextWrite = new IllegalStateException("store down");
-    CompletableFuture<Void> a = recorder.submit(delivered("a"));
-    CompletableFuture<Void> b = recorder.submit(delivered("b"));
+    CompletableFuture<Void> a = recorder.submit(delivered("a"), false);
+    CompletableFuture<Void> b = recorder.submit(delivered("b"), false);
 
     recorder.runOnce(Duration.ZERO);
 
@@ -65,7 +66,7 @@ class ResultRecorderTest {
             .start(
                 () -> {
                   try {
-                    recorder.record(delivered("a"));
+                    recorder.record(delivered("a"), false);
                     returned.complete(null);
                   } catch (Exception e) {
                     returned.completeExceptionally(e);
@@ -92,7 +93,7 @@ class ResultRecorderTest {
         .start(
             () -> {
               try {
-                recorder.record(delivered("a"));
+                recorder.record(delivered("a"), false);
                 thrown.complete(null);
               } catch (Exception e) {
                 thrown.complete(e);
@@ -105,5 +106,26 @@ class ResultRecorderTest {
     recorder.runOnce(Duration.ZERO);
 
     assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessage("constraint");
+  }
+
+  @Test
+  void anAttemptCountsAsUnrecordedUntilTheWriteOfItsResultEnds() throws Exception {
+    calls.started();
+    calls.ended();
+    calls.started();
+    calls.ended();
+    assertThat(calls.unrecorded()).isEqualTo(2);
+
+    CompletableFuture<Void> a = recorder.submit(delivered("a"), true);
+    assertThat(calls.unrecorded()).isEqualTo(2); // queued, not durable
+    recorder.runOnce(Duration.ZERO);
+    assertThat(a).isCompleted();
+    assertThat(calls.unrecorded()).isEqualTo(1);
+
+    ledger.failNextWrite = new IllegalStateException("store down");
+    recorder.submit(delivered("b"), true);
+    recorder.runOnce(Duration.ZERO);
+    assertThat(calls.unrecorded()).isZero(); // failed: no longer waiting to be recorded
+    assertThat(calls.inFlight()).isZero();
   }
 }
