@@ -283,7 +283,7 @@ public final class Herald implements AutoCloseable {
     RoutingTables tables = new RoutingTables(store);
     Routers routers =
         open(
-            new Routers(
+            Routers.create(
                 RouterSettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes()),
                 tables::get,
                 new StoreRouteSink(store),

@@ -148,16 +148,25 @@ class BusTargetTest {
             + "\",\"account\":\"000000000000\",\"time\":\"2026-11-26T10:00:00Z\","
             + "\"region\":\"local\",\"resources\":[],\"detail\":{\"n\":1}}";
 
-    // the same delivery twice in one batch: as after a crash between the publish and its journal
-    // entry, neither is known as delivered, so the target is invoked for both
+    // the same delivery twice in one batch, as the router writes it again after a crash: the
+    // second record joins the delivery in progress, so the target is invoked once (were it
+    // invoked twice, as after a crash between the publish and its journal entry, the delivery key
+    // is the entry's client id, and ingest stores one event: herald-targets' BusTargetTest and
+    // PublishApiTest)
     sendTwice(target, a, eventId, "dk-" + id + "-0000000000000000000000", envelope);
 
-    await()
-        .atMost(WAIT)
-        .until(() -> attempts(target, "Delivered") + attempts(target, "SkippedDuplicate") >= 2);
-    assertThat(attempts(target, "Delivered")).as("the target was invoked for both").isEqualTo(2);
+    await().atMost(WAIT).until(() -> attempts(target, "Delivered") >= 1 && joined() >= 1);
+    assertThat(attempts(target, "Delivered")).as("the target was invoked once").isEqualTo(1);
     assertThat(busRecords(b)).hasSize(1);
     assertThat(busRecords(b).getFirst().value()).contains(source);
+  }
+
+  private long joined() {
+    String text = new String(get(herald, "/metrics").raw().body(), UTF_8);
+    return text.lines()
+        .filter(l -> l.startsWith("herald_delivery_joined_total"))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private void sendTwice(

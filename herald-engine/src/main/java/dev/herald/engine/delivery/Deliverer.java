@@ -22,17 +22,26 @@ final class Deliverer {
   private final InstantSource clock;
   private final RandomGenerator random;
   private final Consumer<String> onGone;
+  private final CallCounts calls;
 
-  Deliverer(InstantSource clock, RandomGenerator random, Consumer<String> onGone) {
+  Deliverer(
+      InstantSource clock, RandomGenerator random, Consumer<String> onGone, CallCounts calls) {
     this.clock = clock;
     this.random = random;
     this.onGone = onGone;
+    this.calls = calls;
   }
 
+  /**
+   * Makes one attempt. Every attempt returned counts in {@link CallCounts} as returned (through
+   * {@link CallCounts#ended} after a call, {@link CallCounts#returned} without one); the caller
+   * counts it recorded once its result is durable.
+   */
   AttemptResult attempt(Work work, TargetRuntime target) throws InterruptedException {
     Instant maxAge = work.ingestedAt().plusSeconds(target.spec().retry().maxEventAgeSeconds());
     while (!target.enabled() || !target.circuit().tryAcquirePermission()) {
       if (!clock.instant().isBefore(maxAge)) {
+        calls.returned();
         return new AttemptResult.DeadLettered(
             work,
             clock.instant(),
@@ -49,11 +58,13 @@ final class Deliverer {
     Instant started = clock.instant();
     long startNanos = System.nanoTime();
     Outcome outcome;
+    calls.started();
     try {
       outcome = target.target().deliver(delivery(work, target, started));
     } catch (RuntimeException e) {
       outcome = new Outcome.Retry("TargetError", e.toString(), java.util.Optional.empty());
     } finally {
+      calls.ended();
       target.release();
     }
     Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);

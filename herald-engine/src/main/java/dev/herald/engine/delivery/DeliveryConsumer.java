@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,23 +36,49 @@ import org.slf4j.LoggerFactory;
 final class DeliveryConsumer implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryConsumer.class);
   private static final Pattern TARGET_TOPICS = Pattern.compile("herald\\.target\\..+");
-  private static final Duration POLL = Duration.ofMillis(100);
+
+  /** How long a poll waits for records while none of this consumer's records is in flight. */
+  static final Duration POLL_IDLE = Duration.ofMillis(100);
+
+  /**
+   * How long it waits while records are in flight: finished ones are taken in and committed between
+   * polls, so a short poll commits them soon (fewer deliveries to look up again after a crash) at
+   * the cost of a few more wake-ups.
+   */
+  static final Duration POLL_BUSY = Duration.ofMillis(10);
+
+  /** Offsets are committed at most this often (and always on revocation and close). */
+  static final Duration COMMIT_INTERVAL = Duration.ofMillis(50);
 
   private record Finished(TopicPartition partition, long offset) {}
 
   private final DeliveryPool pool;
   private final DeliverySettings settings;
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
   private final PartitionTracker tracker = new PartitionTracker();
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean resubscribe;
+  private volatile boolean started;
+  private Instant lastCommit = Instant.MIN; // consumer thread
 
-  DeliveryConsumer(DeliveryPool pool, DeliverySettings settings, int index) {
+  /**
+   * @param consumer a consumer of the group {@code herald.delivery}, not subscribed yet ({@link
+   *     #kafkaConsumer} makes the one Herald uses); this owns and closes it
+   */
+  DeliveryConsumer(
+      DeliveryPool pool, DeliverySettings settings, Consumer<byte[], byte[]> consumer, int index) {
     this.pool = pool;
     this.settings = settings;
+    this.consumer = consumer;
+    this.thread =
+        Thread.ofPlatform().name("herald-delivery-" + index).daemon().unstarted(this::loop);
+  }
+
+  /** The consumer Herald uses: group {@code herald.delivery}, cooperative, manual commits. */
+  static Consumer<byte[], byte[]> kafkaConsumer(DeliverySettings settings, int index) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "herald.delivery");
@@ -70,14 +97,19 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    this.consumer = new KafkaConsumer<>(props);
-    this.thread =
-        Thread.ofPlatform().name("herald-delivery-" + index).daemon().unstarted(this::loop);
+    return new KafkaConsumer<>(props);
   }
 
+  /** Subscribes to every target topic and starts the thread that calls {@link #runOnce}. */
   void start() {
-    consumer.subscribe(TARGET_TOPICS, this);
+    subscribe();
+    started = true;
     thread.start();
+  }
+
+  /** Subscribes to every target topic; tests call it and then drive {@link #runOnce} themselves. */
+  void subscribe() {
+    consumer.subscribe(TARGET_TOPICS, this);
   }
 
   private void loop() {
@@ -103,13 +135,20 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     resubscribe = true;
   }
 
+  /**
+   * One step: takes in the records finished since the last step, polls and dispatches what arrived
+   * (each record to a virtual thread, after one journal lookup for the batch), takes in what
+   * finished meanwhile, pauses or resumes partitions, and commits when {@link #COMMIT_INTERVAL} has
+   * passed.
+   */
   void runOnce() {
     if (resubscribe) {
       resubscribe = false;
       consumer.subscribe(TARGET_TOPICS, this); // the same pattern: fetches metadata right away
     }
     drainFinished();
-    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+    ConsumerRecords<byte[], byte[]> records =
+        consumer.poll(tracker.inFlight() > 0 ? POLL_BUSY : POLL_IDLE);
     if (!records.isEmpty()) {
       dispatch(records);
     }
@@ -188,6 +227,10 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   }
 
   private void commit(boolean sync) {
+    Instant now = pool.clock().instant();
+    if (!sync && now.isBefore(lastCommit.plus(COMMIT_INTERVAL))) {
+      return;
+    }
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
     if (offsets.isEmpty()) {
       return;
@@ -198,6 +241,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
       consumer.commitAsync(offsets, null);
     }
     tracker.committed(offsets);
+    lastCommit = now;
   }
 
   @Override
@@ -217,8 +261,24 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     paused.removeAll(partitions);
   }
 
+  /** Commits what finished, synchronously (tests that drive {@link #runOnce} call it). */
+  void commitNow() {
+    drainFinished();
+    commit(true);
+  }
+
+  /** Offsets this consumer committed last, per partition (for tests and logs). */
+  Map<TopicPartition, Long> committed() {
+    return tracker.committedOffsets();
+  }
+
   void close() {
     running = false;
+    if (!started) {
+      commitNow();
+      consumer.close(Duration.ofSeconds(5));
+      return;
+    }
     consumer.wakeup();
     try {
       thread.join(10_000);

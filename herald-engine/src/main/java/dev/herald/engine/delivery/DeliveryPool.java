@@ -12,7 +12,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +28,17 @@ import org.slf4j.LoggerFactory;
  * back to the same code. So a slow or failing target only ever holds its own records (its
  * partitions pause when too many of them are in flight) and never a consumer or another target.
  *
+ * <p>Stages, each with a step that tests drive: {@link DeliveryConsumer} (poll, dispatch, commit;
+ * offsets through {@link PartitionTracker}), {@link KeySequencer} (an ordered target's keys),
+ * {@link Deliverer} (one attempt), {@link ResultRecorder} (group commit of results) and {@link
+ * RetryScheduler} (due retries).
+ *
  * <p>Threads: {@link DeliveryConsumer} threads own the Kafka consumers; one platform thread runs
  * the retry scheduler; attempts run on virtual threads. Targets live in a concurrent map.
  */
 public final class DeliveryPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryPool.class);
   static final String TOPIC_PREFIX = Topics.targetTopic("");
-  private static final Duration SCHEDULER_PERIOD = Duration.ofMillis(250);
-  private static final int CLAIM_LIMIT = 256;
 
   private final DeliverySettings settings;
   private final DeliveryLedger ledger;
@@ -55,8 +56,11 @@ public final class DeliveryPool implements AutoCloseable {
   private final Map<String, Counter[]> attemptCounters = new ConcurrentHashMap<>();
 
   private final ResultRecorder recorder;
+  private final CallCounts calls = new CallCounts();
+  private final InProgress inProgress = new InProgress();
+  private final Counter joined;
   private volatile boolean running = true;
-  private Thread scheduler;
+  private final RetryScheduler scheduler;
 
   /**
    * @param loader builds the runtime of a target this instance does not know yet (empty when the
@@ -76,17 +80,54 @@ public final class DeliveryPool implements AutoCloseable {
     this.loader = loader;
     this.clock = clock;
     this.metrics = metrics;
-    this.deliverer = new Deliverer(clock, random, onGone);
-    this.recorder = new ResultRecorder(ledger);
+    this.deliverer = new Deliverer(clock, random, onGone, calls);
+    this.recorder = new ResultRecorder(ledger, calls);
+    this.scheduler =
+        new RetryScheduler(
+            ledger,
+            clock,
+            targets::values,
+            this::target,
+            new RetryScheduler.Sink() {
+              @Override
+              public void submit(Work work, TargetRuntime target) {
+                DeliveryPool.this.submit(work, target, () -> {});
+              }
+
+              @Override
+              public void record(AttemptResult result) throws InterruptedException {
+                DeliveryPool.this.record(result);
+              }
+            });
+    this.joined =
+        Counter.builder("herald.delivery.joined")
+            .description("records of a delivery already in progress, not invoked again")
+            .register(metrics);
+    Gauge.builder("herald.delivery.in.flight", calls, CallCounts::inFlight)
+        .description("calls to targets in progress on this instance")
+        .register(metrics);
+    Gauge.builder("herald.delivery.unrecorded", calls, CallCounts::unrecorded)
+        .description("attempts whose call returned and whose result is not durable yet")
+        .register(metrics);
   }
 
   public void start() {
+    startRecorder();
     for (int i = 0; i < settings.consumers(); i++) {
-      DeliveryConsumer consumer = new DeliveryConsumer(this, settings, i);
+      DeliveryConsumer consumer =
+          new DeliveryConsumer(this, settings, DeliveryConsumer.kafkaConsumer(settings, i), i);
       consumers.add(consumer);
       consumer.start();
     }
-    scheduler = Thread.ofPlatform().name("herald-retry-scheduler").daemon().start(this::schedule);
+    scheduler.start();
+  }
+
+  /**
+   * Starts recording results. {@link #start} calls it; a test that steps a {@link DeliveryConsumer}
+   * of its own calls it alone.
+   */
+  void startRecorder() {
+    recorder.start();
   }
 
   /**
@@ -195,13 +236,49 @@ public final class DeliveryPool implements AutoCloseable {
 
   /**
    * Delivers {@code work} on a virtual thread; {@code done} runs once the outcome is recorded. An
-   * ordered target's deliveries of one key run one at a time, in order, retrying in place.
+   * ordered target's deliveries of one key run one at a time, in order, retrying in place. A first
+   * attempt whose delivery is already in progress here (a record routed twice, a partition handed
+   * over) joins it instead ({@link InProgress}).
    */
   void submit(Work work, TargetRuntime target, Runnable done) {
+    if (!work.fromRetry()) {
+      switch (inProgress.begin(new InProgress.Copy(work, target, done))) {
+        case ATTEMPT -> {}
+        case JOINED -> {
+          joined.increment();
+          return; // done when the delivery in progress is recorded
+        }
+        case RECORDED -> {
+          attempts.execute(() -> lookUpAgain(work, target, done));
+          return;
+        }
+      }
+    }
     if (target.spec().ordered() && !work.fromRetry()) {
       ordered.submit(target.name() + "/" + work.orderKey(), () -> run(work, target, done));
     } else {
       attempts.execute(() -> run(work, target, done));
+    }
+  }
+
+  /**
+   * A record of a delivery recorded moments ago: the consumer's journal lookup for its batch may
+   * have come before that record, so the journal is asked again. Delivered: skipped as a duplicate;
+   * otherwise (retrying, dead-lettered, or forgotten) it is attempted as before.
+   */
+  private void lookUpAgain(Work work, TargetRuntime target, Runnable done) {
+    boolean delivered;
+    try {
+      delivered = ledger.delivered(List.of(work.deliveryKey())).contains(work.deliveryKey());
+    } catch (RuntimeException e) {
+      delivered = false; // attempting again is safe; skipping without knowing is not
+    }
+    if (delivered) {
+      joined.increment();
+      skip(new AttemptResult.SkippedDuplicate(work, clock.instant()), done);
+    } else {
+      inProgress.forget(work.deliveryKey());
+      submit(work, target, done);
     }
   }
 
@@ -225,17 +302,19 @@ public final class DeliveryPool implements AutoCloseable {
   }
 
   private void run(Work work, TargetRuntime target, Runnable done) {
+    boolean recorded = false;
     try {
       AttemptResult result = deliverer.attempt(work, target);
       while (result instanceof AttemptResult.Retrying retry && retry.inPlace()) {
-        record(result);
+        recordAttempt(result);
         sleepUntil(retry.due());
         result = deliverer.attempt(retry.work().nextAttempt(), target);
       }
-      record(result);
+      recordAttempt(result);
+      recorded = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return; // closing: not recorded, so not committed; delivered again after a restart
+      // closing: not recorded, so not committed; delivered again after a restart
     } catch (RuntimeException e) {
       LOG.error(
           "delivery {} to {} failed to record: {}",
@@ -243,9 +322,27 @@ public final class DeliveryPool implements AutoCloseable {
           target.name(),
           e.toString(),
           e);
-      return;
+    } finally {
+      if (!work.fromRetry()) {
+        endInProgress(work.deliveryKey(), recorded);
+      }
     }
-    done.run();
+    if (recorded) {
+      done.run();
+    }
+  }
+
+  /**
+   * The copies that joined a delivery are done with it, or, when it was not recorded, its heirs.
+   */
+  private void endInProgress(String deliveryKey, boolean recorded) {
+    for (InProgress.Copy copy : inProgress.end(deliveryKey, recorded)) {
+      if (recorded) {
+        copy.done().run();
+      } else if (running) {
+        submit(copy.work(), copy.target(), copy.done());
+      }
+    }
   }
 
   private void sleepUntil(Instant due) throws InterruptedException {
@@ -255,9 +352,21 @@ public final class DeliveryPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Records the result of an attempt {@link Deliverer} returned: counted in {@link CallCounts}
+   * until its write ends.
+   */
+  private void recordAttempt(AttemptResult result) throws InterruptedException {
+    record(result, true);
+  }
+
   /** Records a result (in a batch with others); the caller commits offsets after this returns. */
   void record(AttemptResult result) throws InterruptedException {
-    recorder.record(result);
+    record(result, false);
+  }
+
+  private void record(AttemptResult result, boolean counted) throws InterruptedException {
+    recorder.record(result, counted);
     attemptCounters
         .computeIfAbsent(result.work().target(), this::attemptCounters)[kindIndex(result)]
         .increment();
@@ -294,36 +403,6 @@ public final class DeliveryPool implements AutoCloseable {
     return clock;
   }
 
-  /** Claims due retries every {@link #SCHEDULER_PERIOD} and hands them to the delivery code. */
-  private void schedule() {
-    while (running) {
-      try {
-        Instant now = clock.instant();
-        Set<String> waiting =
-            targets.values().stream()
-                .filter(t -> !t.enabled() || t.circuit().state() == CircuitBreaker.State.OPEN)
-                .map(TargetRuntime::name)
-                .collect(Collectors.toSet());
-        for (Work work : ledger.claimDue(now, CLAIM_LIMIT, waiting)) {
-          Optional<TargetRuntime> target = target(work.target());
-          if (target.isEmpty()) {
-            record(
-                new AttemptResult.DeadLettered(
-                    work, now, "TargetDeleted", "the target no longer exists"));
-            continue;
-          }
-          submit(work, target.get(), () -> {});
-        }
-        Thread.sleep(SCHEDULER_PERIOD);
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("retry scheduler: {}", e.toString());
-        sleepQuietly(Duration.ofSeconds(1));
-      }
-    }
-  }
-
   static String targetOf(String topic) {
     return topic.substring(TOPIC_PREFIX.length());
   }
@@ -348,9 +427,7 @@ public final class DeliveryPool implements AutoCloseable {
   public void close() {
     running = false;
     consumers.forEach(DeliveryConsumer::close);
-    if (scheduler != null) {
-      scheduler.interrupt();
-    }
+    scheduler.close();
     attempts.shutdownNow();
     recorder.close();
     targets.values().forEach(DeliveryPool::closeQuietly);

@@ -28,6 +28,15 @@ final class PartitionTracker {
     }
   }
 
+  /** Records started and not finished, over every partition. */
+  int inFlight() {
+    int total = 0;
+    for (TreeSet<Long> offsets : open.values()) {
+      total += offsets.size();
+    }
+    return total;
+  }
+
   int inFlight(TopicPartition partition) {
     TreeSet<Long> offsets = open.get(partition);
     return offsets == null ? 0 : offsets.size();
@@ -49,6 +58,11 @@ final class PartitionTracker {
 
   void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
     offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+  }
+
+  /** The offsets committed last, per partition. */
+  Map<TopicPartition, Long> committedOffsets() {
+    return Map.copyOf(committed);
   }
 
   /** Forgets a partition this consumer no longer owns. */

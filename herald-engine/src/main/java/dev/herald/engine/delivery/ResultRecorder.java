@@ -2,9 +2,11 @@ package dev.herald.engine.delivery;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,34 +14,62 @@ import java.util.concurrent.TimeUnit;
 /**
  * Group commit of attempt results: every caller waits until its result is durable, but results that
  * arrive together go to the ledger in one {@link DeliveryLedger#record} call (one store
- * transaction, one statement batch) instead of one each. There is no added delay: while one batch
- * is being written, the next accumulates.
+ * transaction, one statement batch) instead of one each. There is no added delay.
  *
- * <p>Thread-safety: {@link #record} may be called from any thread (it blocks); one flusher thread
- * drains the queue and is the only caller of the ledger's {@code record}.
+ * <p>Until its result is durable, a call the target may have completed is repeated after a crash:
+ * the time a result waits here bounds the duplicates a {@code kill -9} causes (see {@link
+ * CallCounts}). So {@link #WRITERS} writers take turns: while one waits for the store, the next
+ * takes what arrived meanwhile and hands it over at once, instead of waiting for the first write to
+ * finish (the embedded store's single writer then commits both in one transaction). A result's wait
+ * is about one store write, not two.
+ *
+ * <p>Thread-safety: {@link #record} and {@link #submit} may be called from any thread; the queue is
+ * the hand-off. Each writer thread runs {@link #runOnce} in a loop; tests call it directly on a
+ * recorder that was not started. Writers never hold the same result; the attempts of one delivery
+ * are recorded one after the other (an attempt's caller waits for its result before the next).
  */
 final class ResultRecorder implements AutoCloseable {
   static final int MAX_BATCH = 1_000;
+  static final int WRITERS = 2;
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
-  private record Pending(AttemptResult result, CompletableFuture<Void> durable) {}
+  /** {@code counted}: an attempt counted in {@link CallCounts}, uncounted here once written. */
+  private record Pending(AttemptResult result, boolean counted, CompletableFuture<Void> durable) {}
+
+  private static final Comparator<Pending> BY_KEY =
+      Comparator.comparing(p -> p.result().work().deliveryKey());
 
   private final DeliveryLedger ledger;
+  private final CallCounts calls;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Thread flusher;
+  private final List<Thread> writers = new CopyOnWriteArrayList<>();
   private volatile boolean running = true;
 
-  ResultRecorder(DeliveryLedger ledger) {
+  /**
+   * @param calls counts the results of attempts as recorded once their write ends, on the writer
+   *     thread (not when their callers wake up, which on a busy machine comes later)
+   */
+  ResultRecorder(DeliveryLedger ledger, CallCounts calls) {
     this.ledger = ledger;
-    this.flusher = Thread.ofPlatform().name("herald-delivery-recorder").daemon().start(this::loop);
+    this.calls = calls;
   }
 
-  /** Records one result; returns once it is durable, or throws what the ledger threw. */
-  void record(AttemptResult result) throws InterruptedException {
-    Pending pending = new Pending(result, new CompletableFuture<>());
-    queue.add(pending);
+  /** Starts the writer threads. */
+  void start() {
+    for (int i = 0; i < WRITERS; i++) {
+      writers.add(
+          Thread.ofPlatform().name("herald-delivery-recorder-" + i).daemon().start(this::loop));
+    }
+  }
+
+  /**
+   * Records one result; returns once it is durable, or throws what the ledger threw.
+   *
+   * @param counted the result of an attempt counted in {@link CallCounts} as returned
+   */
+  void record(AttemptResult result, boolean counted) throws InterruptedException {
     try {
-      pending.durable().get();
+      submit(result, counted).get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
@@ -48,42 +78,77 @@ final class ResultRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues one result; the future completes once it is durable, or fails with the ledger's error.
+   */
+  CompletableFuture<Void> submit(AttemptResult result, boolean counted) {
+    Pending pending = new Pending(result, counted, new CompletableFuture<>());
+    queue.add(pending);
+    return pending.durable();
+  }
+
+  /** Results queued and not yet taken by a writer. */
+  int queued() {
+    return queue.size();
+  }
+
   private void loop() {
-    List<Pending> batch = new ArrayList<>();
     while (running || !queue.isEmpty()) {
       try {
-        Pending first = queue.poll(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        flush(batch);
+        runOnce(IDLE_POLL);
       } catch (InterruptedException e) {
         return;
-      } finally {
-        batch.clear();
       }
     }
   }
 
-  private void flush(List<Pending> batch) {
+  /**
+   * One step: waits up to {@code wait} for a result, then writes it with every result queued behind
+   * it (up to {@link #MAX_BATCH}) in one ledger call, and completes their futures.
+   *
+   * @return how many results were written (or failed together)
+   */
+  int runOnce(Duration wait) throws InterruptedException {
+    Pending first = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    if (first == null) {
+      return 0;
+    }
+    List<Pending> batch = new ArrayList<>();
+    batch.add(first);
+    queue.drainTo(batch, MAX_BATCH - 1);
+    // one lock order for every write, so concurrent writes of a shared database never deadlock
+    // (a key routed twice after a crash may be in two writes); stable, so a key keeps its order
+    batch.sort(BY_KEY);
+    RuntimeException failure = null;
     try {
       ledger.record(batch.stream().map(Pending::result).toList());
-      batch.forEach(p -> p.durable().complete(null));
     } catch (RuntimeException e) {
-      batch.forEach(p -> p.durable().completeExceptionally(e));
+      failure = e;
     }
+    for (Pending p : batch) {
+      if (p.counted()) {
+        calls.recorded();
+      }
+      if (failure == null) {
+        p.durable().complete(null);
+      } else {
+        p.durable().completeExceptionally(failure);
+      }
+    }
+    return batch.size();
   }
 
   /** Writes what was queued, then stops. */
   @Override
   public void close() {
     running = false;
-    try {
-      flusher.join(Duration.ofSeconds(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (Thread writer : writers) {
+      try {
+        writer.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }

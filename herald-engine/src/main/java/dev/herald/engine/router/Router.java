@@ -70,10 +70,16 @@ public final class Router implements AutoCloseable {
   private volatile boolean running = true;
   private Thread thread;
 
+  /**
+   * @param consumer this router's own consumer, not subscribed yet ({@link #consumer} makes the one
+   *     Herald uses); the router owns and closes it
+   * @param producer the shared producer of target records; not closed by the router
+   */
   Router(
       String bus,
       int busOrdinal,
       RouterSettings settings,
+      Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer,
       Function<String, RoutingTable> tables,
       RouteSink sink,
@@ -86,7 +92,7 @@ public final class Router implements AutoCloseable {
     this.tables = tables;
     this.sink = sink;
     this.clock = clock;
-    this.consumer = new KafkaConsumer<>(consumerProps(bus, settings));
+    this.consumer = consumer;
     this.routed = counter(metrics, "herald.router.events", "result", "routed");
     this.unmatched = counter(metrics, "herald.router.events", "result", "unmatched");
     this.deliveries = counter(metrics, "herald.router.deliveries", "result", "written");
@@ -95,6 +101,11 @@ public final class Router implements AutoCloseable {
 
   private Counter counter(MeterRegistry metrics, String name, String tag, String value) {
     return Counter.builder(name).tag("bus", bus).tag(tag, value).register(metrics);
+  }
+
+  /** The consumer of a bus's router: group {@code herald.router.<bus>}, manual commits. */
+  static Consumer<byte[], byte[]> consumer(String bus, RouterSettings settings) {
+    return new KafkaConsumer<>(consumerProps(bus, settings));
   }
 
   private static Properties consumerProps(String bus, RouterSettings settings) {
@@ -112,7 +123,17 @@ public final class Router implements AutoCloseable {
     return props;
   }
 
+  /** Subscribes to the bus topic and starts the router's thread, which calls {@link #runOnce}. */
   void start() {
+    subscribe();
+    thread = Thread.ofPlatform().name("herald-router-" + bus).daemon().start(this::loop);
+  }
+
+  /**
+   * Subscribes to the bus topic; on revocation the offsets routed so far are committed. {@link
+   * #start} calls it; tests call it and then drive {@link #runOnce} themselves.
+   */
+  void subscribe() {
     consumer.subscribe(
         List.of(Topics.busTopic(bus)),
         new ConsumerRebalanceListener() {
@@ -125,7 +146,6 @@ public final class Router implements AutoCloseable {
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
         });
-    thread = Thread.ofPlatform().name("herald-router-" + bus).daemon().start(this::loop);
   }
 
   private void loop() {
@@ -161,7 +181,11 @@ public final class Router implements AutoCloseable {
     }
   }
 
-  /** Polls once and routes what arrived; returns the number of events read. */
+  /**
+   * One step: polls once and routes what arrived (target records acknowledged, journey recorded,
+   * offsets committed asynchronously); returns the number of events read. A batch that fails is
+   * rewound and the failure thrown ({@code RouteFailure}); the loop pauses and calls it again.
+   */
   int runOnce() {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
     if (records.isEmpty()) {
@@ -285,18 +309,21 @@ public final class Router implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (thread == null) {
+      commitRouted(); // never started: the caller drove runOnce on its own thread
+      consumer.close(Duration.ofSeconds(5));
+      return;
+    }
     consumer.wakeup();
-    if (thread != null) {
-      try {
-        thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   /** A batch that could not be routed completely; it is rewound and tried again. */
-  private static final class RouteFailure extends RuntimeException {
+  static final class RouteFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     RouteFailure(Throwable cause) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,18 +31,50 @@ public final class Routers implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final Map<String, Router> routers = new ConcurrentHashMap<>();
 
-  public Routers(
+  private final Function<String, Consumer<byte[], byte[]>> consumers;
+
+  /**
+   * @param producer the producer of target records every router shares ({@link #producer}); closed
+   *     with this
+   * @param consumers the consumer of a bus's router ({@code bus -> Router.consumer(bus, settings)})
+   */
+  Routers(
       RouterSettings settings,
       Function<String, RoutingTable> tables,
       RouteSink sink,
       InstantSource clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Producer<byte[], byte[]> producer,
+      Function<String, Consumer<byte[], byte[]>> consumers) {
     this.settings = settings;
     this.tables = tables;
     this.sink = sink;
     this.clock = clock;
     this.metrics = metrics;
-    this.producer = new KafkaProducer<>(producerProps(settings));
+    this.producer = producer;
+    this.consumers = consumers;
+  }
+
+  /** The routers of this instance on Kafka: one producer for all, a consumer per router. */
+  public static Routers create(
+      RouterSettings settings,
+      Function<String, RoutingTable> tables,
+      RouteSink sink,
+      InstantSource clock,
+      MeterRegistry metrics) {
+    return new Routers(
+        settings,
+        tables,
+        sink,
+        clock,
+        metrics,
+        producer(settings),
+        bus -> Router.consumer(bus, settings));
+  }
+
+  /** The producer of target records: idempotent, acks=all, lz4, linger 5 ms. */
+  static Producer<byte[], byte[]> producer(RouterSettings settings) {
+    return new KafkaProducer<>(producerProps(settings));
   }
 
   private static Properties producerProps(RouterSettings settings) {
@@ -67,7 +100,16 @@ public final class Routers implements AutoCloseable {
         bus,
         b -> {
           Router router =
-              new Router(b, busOrdinal, settings, producer, tables, sink, clock, metrics);
+              new Router(
+                  b,
+                  busOrdinal,
+                  settings,
+                  consumers.apply(b),
+                  producer,
+                  tables,
+                  sink,
+                  clock,
+                  metrics);
           router.start();
           LOG.info("router of bus {} started", b);
           return router;

@@ -63,7 +63,10 @@ public final class TargetHeaders {
                 hops(source))));
   }
 
-  static byte[] encode(Meta meta) {
+  /**
+   * The {@link #META} header's value for a delivery (public for tests that write target records).
+   */
+  public static byte[] encode(Meta meta) {
     byte[] eventId = meta.eventId().getBytes(UTF_8);
     byte[] bus = meta.bus().getBytes(UTF_8);
     byte[] rule = meta.rule().getBytes(UTF_8);
