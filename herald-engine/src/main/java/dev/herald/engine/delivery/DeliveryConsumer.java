@@ -50,6 +50,12 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   /** Offsets are committed at most this often (and always on revocation and close). */
   static final Duration COMMIT_INTERVAL = Duration.ofMillis(50);
 
+  /**
+   * New target topics are looked for at most this often: creating many targets in a row (a
+   * configuration apply) rebalances the group a few times, not once per target.
+   */
+  static final Duration RESUBSCRIBE_INTERVAL = Duration.ofMillis(500);
+
   private record Finished(TopicPartition partition, long offset) {}
 
   private final DeliveryPool pool;
@@ -63,6 +69,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   private volatile boolean resubscribe;
   private volatile boolean started;
   private Instant lastCommit = Instant.MIN; // consumer thread
+  private Instant lastResubscribe = Instant.MIN; // consumer thread
 
   /**
    * @param consumer a consumer of the group {@code herald.delivery}, not subscribed yet ({@link
@@ -142,8 +149,10 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
    * passed.
    */
   void runOnce() {
-    if (resubscribe) {
+    Instant now = pool.clock().instant();
+    if (resubscribe && !now.isBefore(lastResubscribe.plus(RESUBSCRIBE_INTERVAL))) {
       resubscribe = false;
+      lastResubscribe = now;
       consumer.subscribe(TARGET_TOPICS, this); // the same pattern: fetches metadata right away
     }
     drainFinished();
