@@ -132,22 +132,7 @@ final class DlqCommand implements Runnable {
               e.path("eventId").asText()
             });
       }
-      int[] widths = new int[rows.getFirst().length];
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          widths[i] = Math.max(widths[i], row[i].length());
-        }
-      }
-      for (String[] row : rows) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < row.length; i++) {
-          line.append(row[i]);
-          if (i < row.length - 1) {
-            line.append(" ".repeat(widths[i] - row[i].length() + 2));
-          }
-        }
-        System.out.println(line);
-      }
+      Tables.print(rows);
     }
   }
 
