@@ -1,5 +1,6 @@
 package dev.herald.targets.internal.http;
 
+import dev.herald.core.config.ConfigException;
 import dev.herald.targets.OutboundRules;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -94,6 +95,26 @@ public final class AddressPolicy {
       resolve(host, port);
     } catch (UnknownHostException e) {
       throw new Forbidden(host + " is not a valid address");
+    }
+  }
+
+  /**
+   * Refuses, when a target is stored, a URL whose host is a literal address that delivery would
+   * refuse.
+   *
+   * @throws ConfigException.Invalid naming {@code field}
+   */
+  public void requireAllowedLiteral(URI url, String field) {
+    requireAllowedLiteral(Http1.bareHost(url), port(url), field);
+  }
+
+  /** As {@link #requireAllowedLiteral(URI, String)}, for a host and port (SMTP). */
+  public void requireAllowedLiteral(String host, int port, String field) {
+    try {
+      checkLiteral(host, port);
+    } catch (Forbidden e) {
+      throw new ConfigException.Invalid(
+          "ForbiddenAddress", field, field + " is refused: " + e.getMessage());
     }
   }
 
