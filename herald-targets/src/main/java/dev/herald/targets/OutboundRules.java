@@ -68,7 +68,9 @@ public record OutboundRules(
       }
       if (entry.contains("/") || (LITERAL.matcher(entry).matches() && isAddress(entry))) {
         networks.add(Network.parse(entry));
-      } else if (HOST_NAME.matcher(entry).matches() && entry.length() <= 253) {
+      } else if (HOST_NAME.matcher(entry).matches()
+          && entry.length() <= 253
+          && !entry.matches("[0-9.]+")) { // 10.0.0 is a short form of an address, not a name
         hosts.add(entry);
       } else {
         throw new IllegalArgumentException(

@@ -60,9 +60,11 @@ class AddressPolicyTest {
         "64:ff9b::a9fe:a9fe", // NAT64 well-known prefix
         "64:ff9b:1::a9fe:a9fe", // NAT64 local-use prefix
         "2002:a9fe:a9fe::1", // 6to4
-        "::ffff:255.255.255.255"
+        "::ffff:255.255.255.255",
+        "2852039166", // 169.254.169.254 as one number
+        "169.254.43518" // and in the three-part form
       })
-  void ipv6EmbeddingsOfForbiddenIpv4AddressesAreRefused(String host) {
+  void ipv6EmbeddingsAndShortFormsOfForbiddenIpv4AddressesAreRefused(String host) {
     assertThatThrownBy(() -> DEVELOPMENT.resolve(host, 80))
         .isInstanceOf(AddressPolicy.Forbidden.class);
   }
@@ -129,7 +131,15 @@ class AddressPolicyTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"10.0.0.0/33", "10.0.0/8", "fd00::/129", "not a host!", "a,,b", "10.0.0.0/x"})
+      strings = {
+        "10.0.0.0/33",
+        "10.0.0/8",
+        "fd00::/129",
+        "not a host!",
+        "a,,b",
+        "10.0.0.0/x",
+        "10.0.0"
+      })
   void badAllowListEntriesAreRefusedNamingTheEntry(String list) {
     assertThatThrownBy(() -> OutboundRules.parse(false, list, Set.of()))
         .isInstanceOf(IllegalArgumentException.class)
