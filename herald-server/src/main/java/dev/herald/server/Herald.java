@@ -55,6 +55,7 @@ import dev.herald.store.StoreConfig;
 import dev.herald.targets.AnalyticsSink;
 import dev.herald.targets.AuditLog;
 import dev.herald.targets.BusPublisher;
+import dev.herald.targets.OutboundRules;
 import dev.herald.targets.TargetContext;
 import dev.herald.targets.TargetServices;
 import dev.herald.targets.Targets;
@@ -118,6 +119,10 @@ public final class Herald implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Engine engine;
   private HttpServer http;
+  // Herald's own listening ports, never an outbound target: written while starting, read by
+  // delivery threads through the outbound rules
+  private final Set<Integer> ownPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private OutboundRules outbound;
   private AnalyticsStore analytics; // opens on first use: an analytics target or query
   private AnalyticsSink analyticsSink;
   private boolean closed;
@@ -160,6 +165,12 @@ public final class Herald implements AutoCloseable {
   private void startAll() {
     long started = System.nanoTime();
     boolean loopback = isLoopback(config.host());
+    // bad allow-list entries stop the start, naming the entry
+    outbound =
+        OutboundRules.parse(loopback, env.getOrDefault("HERALD_OUTBOUND_ALLOW", ""), ownPorts);
+    if (config.port() > 0) {
+      ownPorts.add(config.port());
+    }
     createDataDir();
     InstantSource clock = InstantSource.system();
     String instanceId = UUID.randomUUID().toString();
@@ -189,6 +200,7 @@ public final class Herald implements AutoCloseable {
             AnalyticsStore.open(
                 AnalyticsSettings.of(config.dataDir(), config.storeUrl(), env), clock));
     engine = open(join(engineStart));
+    ownPorts.addAll(engine.localPorts());
     Topics topics =
         open(
             new Topics(
@@ -246,6 +258,7 @@ public final class Herald implements AutoCloseable {
                 new QueueApi(queues)::register,
                 new AnalyticsApi(analytics, clock)::register,
                 new OpsApi(readiness, metrics)::register));
+    ownPorts.add(http.port()); // an ephemeral port is known only now
     open(queues); // closed before HTTP stops: ends the long polls at once
     writeRuntimeFile();
     LOG.info(
@@ -296,8 +309,7 @@ public final class Herald implements AutoCloseable {
     TargetContext context =
         new TargetContext(
             clock,
-            true,
-            Set.of(),
+            outbound,
             this.config.dataDir().resolve("plugins"),
             services.with(AnalyticsSink.class, analyticsSink));
     Function<TargetSpec, TargetRuntime> runtimes =

@@ -8,29 +8,30 @@ import java.util.Set;
 /**
  * What targets need from the running Herald.
  *
- * @param loopbackAllowed whether Herald itself is bound to loopback (development): outbound
- *     requests may then go to loopback addresses
- * @param allowedHosts host names (as written in target URLs, case-insensitive) that may resolve to
- *     loopback or private addresses
+ * @param outbound where outbound requests (webhook, chat, SMTP, OAuth token URLs) may go beyond
+ *     public addresses
  * @param pluginsDir where the jars of {@code function} targets are; their {@code jar} setting is a
  *     path relative to it (kept absolute and normalized here)
  * @param services what the audit, analytics, queue and bus targets write to
  */
 public record TargetContext(
-    InstantSource clock,
-    boolean loopbackAllowed,
-    Set<String> allowedHosts,
-    Path pluginsDir,
-    TargetServices services) {
+    InstantSource clock, OutboundRules outbound, Path pluginsDir, TargetServices services) {
 
   public TargetContext {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(services, "services");
-    allowedHosts =
-        allowedHosts.stream()
-            .map(h -> h.toLowerCase(java.util.Locale.ROOT))
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    Objects.requireNonNull(outbound, "outbound");
     pluginsDir = pluginsDir.toAbsolutePath().normalize();
+  }
+
+  /** A context whose outbound rules are only the loopback switch and allow-listed host names. */
+  public TargetContext(
+      InstantSource clock,
+      boolean loopbackAllowed,
+      Set<String> allowedHosts,
+      Path pluginsDir,
+      TargetServices services) {
+    this(clock, OutboundRules.of(loopbackAllowed, allowedHosts), pluginsDir, services);
   }
 
   /** A context without services (enough for webhook, chat, email, log and function targets). */

@@ -300,10 +300,24 @@ class EmailTargetTest {
   }
 
   @Test
-  void smtpHostOnAForbiddenAddressIsRefused() {
+  void smtpHostOnAForbiddenLiteralAddressIsRefusedWhenStored() {
     String metadata =
         settings(25, "\"a@shop.example\"", "").replace("127.0.0.1", "169.254.169.254");
-    try (Target target = email(metadata)) {
+    assertThatThrownBy(() -> email(metadata).close())
+        .isInstanceOfSatisfying(
+            ConfigException.Invalid.class, e -> assertThat(e.field()).isEqualTo("email.smtp.host"));
+  }
+
+  @Test
+  void smtpHostWhoseNameResolvesToAForbiddenAddressIsRefusedAtDelivery() throws Exception {
+    String loopbackByName =
+        settings(25, "\"a@shop.example\"", "").replace("127.0.0.1", "localhost");
+    try (Target target =
+        Targets.create(
+            TargetSpecs.parse(
+                "orders-mail",
+                Json.MAPPER.readTree("{\"type\": \"email\", \"email\": " + loopbackByName + "}")),
+            new TargetContext(InstantSource.system(), false, Set.of(), Path.of("plugins")))) {
       assertThat(target.deliver(delivery()))
           .isInstanceOfSatisfying(
               Outcome.Permanent.class, p -> assertThat(p.code()).isEqualTo("ForbiddenAddress"));

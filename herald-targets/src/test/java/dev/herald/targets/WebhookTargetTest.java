@@ -325,19 +325,36 @@ class WebhookTargetTest {
         "http://0.0.0.0/hook",
         "https://10.1.2.3/hook"
       })
-  void privateLinkLocalAndMetadataAddressesAreRefused(String url) {
-    try (Target target = webhook("{\"url\": \"" + url + "\"}", DEV)) {
-      assertThat(target.deliver(delivery()))
-          .isInstanceOfSatisfying(
-              Outcome.Permanent.class, p -> assertThat(p.code()).isEqualTo("ForbiddenAddress"));
-    }
+  void literalPrivateLinkLocalAndMetadataAddressesAreRefusedWhenStored(String url) {
+    assertThatThrownBy(() -> webhook("{\"url\": \"" + url + "\"}", DEV).close())
+        .isInstanceOfSatisfying(
+            ConfigException.Invalid.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("webhook.url");
+              assertThat(e.code()).isEqualTo("ForbiddenAddress");
+            });
+  }
+
+  @Test
+  void literalForbiddenOAuthTokenUrlIsRefusedWhenStored() {
+    String auth =
+        "{\"url\": \"https://hooks.example.com/h\", \"auth\": {\"oauth\": {\"tokenUrl\":"
+            + " \"http://[::ffff:169.254.169.254]/token\", \"clientId\": \"c\","
+            + " \"clientSecret\": \"s\"}}}";
+    assertThatThrownBy(() -> webhook(auth, DEV).close())
+        .isInstanceOfSatisfying(
+            ConfigException.Invalid.class,
+            e -> assertThat(e.field()).isEqualTo("webhook.auth.oauth.tokenUrl"));
   }
 
   @Test
   void loopbackIsRefusedUnlessHeraldIsOnLoopbackOrTheHostIsAllowListed() {
     TargetContext production =
         new TargetContext(InstantSource.system(), false, Set.of(), Path.of("plugins"));
-    try (Target target = webhook("{\"url\": \"" + receiver.url("/hook") + "\"}", production)) {
+    assertThatThrownBy(() -> webhook("{\"url\": \"" + receiver.url("/hook") + "\"}", production))
+        .isInstanceOf(ConfigException.Invalid.class); // a literal: refused when stored
+    String byName = "http://localhost:" + receiver.port() + "/hook"; // a name: at delivery
+    try (Target target = webhook("{\"url\": \"" + byName + "\"}", production)) {
       assertThat(target.deliver(delivery()))
           .isInstanceOfSatisfying(
               Outcome.Permanent.class, p -> assertThat(p.code()).isEqualTo("ForbiddenAddress"));

@@ -136,7 +136,9 @@ public final class TargetSpecs {
     ObjectNode node = Json.object();
     node.put("name", spec.name());
     node.put("type", spec.type());
-    node.set(spec.type(), Secrets.mask(spec.settings(), TargetTypes.secretPaths(spec.type())));
+    node.set(
+        spec.type(),
+        Secrets.mask(spec.settings(), TargetTypes.secretPaths(spec.type(), spec.settings())));
     node.put("enabled", spec.enabled());
     node.put("timeoutMs", spec.timeoutMs());
     ObjectNode retry = node.putObject("retry");

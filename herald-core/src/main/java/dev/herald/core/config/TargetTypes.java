@@ -56,10 +56,56 @@ public final class TargetTypes {
     return TYPES.containsKey(type);
   }
 
-  /** JSON pointers (within the settings) of the secret values of a type. */
+  /** JSON pointers (within the settings) of the fixed secret values of a type. */
   public static List<String> secretPaths(String type) {
     Type t = TYPES.get(type);
     return t == null ? List.of() : t.secrets();
+  }
+
+  /**
+   * JSON pointers of the secret values of {@code settings}: the type's fixed ones, and for a
+   * webhook the value of every custom header (write-only, as they often carry credentials).
+   */
+  public static List<String> secretPaths(String type, JsonNode settings) {
+    List<String> fixed = secretPaths(type);
+    JsonNode headers = settings.path("headers");
+    if (!type.equals("webhook") || !headers.isObject() || headers.isEmpty()) {
+      return fixed;
+    }
+    List<String> paths = new java.util.ArrayList<>(fixed);
+    headers.fieldNames().forEachRemaining(name -> paths.add("/headers/" + escape(name)));
+    return List.copyOf(paths);
+  }
+
+  /**
+   * Where a type's secrets are sent: the JSON pointer of a destination (a URL, or an SMTP host) and
+   * the secrets bound to it. Changing the host of a destination while sending {@code "***"} for a
+   * bound secret is refused: a stored secret never follows a target to a new host. {@code
+   * "/headers/*"} stands for every custom header value.
+   */
+  static final Map<String, Map<String, List<String>>> DESTINATIONS =
+      Map.of(
+          "webhook",
+          Map.of(
+              "/url",
+                  List.of(
+                      "/secret",
+                      "/auth/basic/password",
+                      "/auth/bearer",
+                      "/auth/oauth/clientSecret", // its access tokens go to the URL
+                      "/headers/*"),
+              "/auth/oauth/tokenUrl", List.of("/auth/oauth/clientSecret")),
+          "email",
+          Map.of("/smtp/host", List.of("/smtp/password")));
+
+  /** A JSON pointer segment for {@code key} (RFC 6901). */
+  static String escape(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** The key a JSON pointer segment stands for. */
+  static String unescape(String segment) {
+    return segment.replace("~1", "/").replace("~0", "~");
   }
 
   /** Checks the settings' keys and required fields; {@code path} is the settings' field name. */

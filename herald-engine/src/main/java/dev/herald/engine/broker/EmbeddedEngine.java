@@ -51,6 +51,7 @@ final class EmbeddedEngine implements Engine {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile KafkaRaftServer server; // written by the starting thread only
   private volatile String bootstrap = "";
+  private volatile java.util.Set<Integer> ports = java.util.Set.of();
   private volatile boolean running; // true from ready until close or fault
 
   private EmbeddedEngine(
@@ -113,6 +114,7 @@ final class EmbeddedEngine implements Engine {
         server = candidate;
         candidate.startup();
         bootstrap = BrokerProperties.HOST + ":" + ports.broker();
+        this.ports = java.util.Set.of(ports.broker(), ports.controller());
         return;
       } catch (Exception e) { // Scala code: checked exceptions may arrive undeclared
         shutDown(server);
@@ -246,6 +248,11 @@ final class EmbeddedEngine implements Engine {
       log.info(
           "Embedded Kafka broker at {} stopped in {} ms", bootstrap, time.milliseconds() - began);
     }
+  }
+
+  @Override
+  public java.util.Set<Integer> localPorts() {
+    return ports;
   }
 
   @Override

@@ -44,6 +44,14 @@ public interface Engine extends AutoCloseable {
   /** The {@code bootstrap.servers} value for Kafka clients, e.g. {@code 127.0.0.1:40123}. */
   String bootstrapServers();
 
+  /**
+   * The ports this JVM listens on for the engine (the embedded broker's client and controller
+   * listeners); empty for an external cluster.
+   */
+  default java.util.Set<Integer> localPorts() {
+    return java.util.Set.of();
+  }
+
   /** False after a fatal broker fault (see {@link #fault()}) or after {@link #close()}. */
   boolean isHealthy();
 

@@ -7,7 +7,6 @@ import dev.herald.core.config.Page;
 import dev.herald.core.config.RuleSpec;
 import dev.herald.core.config.Secrets;
 import dev.herald.core.config.TargetSpec;
-import dev.herald.core.config.TargetTypes;
 import dev.herald.core.pattern.InvalidPatternException;
 import dev.herald.core.pattern.PatternCompiler;
 import dev.herald.engine.config.ConfigChange;
@@ -94,10 +93,7 @@ public final class ConfigService {
     if (current.isPresent() && current.get().spec().type().equals(spec.type())) {
       toStore =
           spec.withSettings(
-              Secrets.keepMasked(
-                  spec.settings(),
-                  current.get().spec().settings(),
-                  TargetTypes.secretPaths(spec.type())));
+              Secrets.keepMasked(spec.type(), spec.settings(), current.get().spec().settings()));
     }
     if (current.isEmpty()) {
       requireRoom("targets", limits.maxTargets(), store::listTargets);

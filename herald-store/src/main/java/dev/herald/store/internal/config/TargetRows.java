@@ -54,7 +54,8 @@ final class TargetRows {
   /** Splits the secrets out of the settings and seals them. */
   Sealed seal(TargetSpec spec) {
     ObjectNode secrets =
-        Secrets.extract(spec.settings(), TargetTypes.secretPaths(spec.type())); // present ones
+        Secrets.extract(
+            spec.settings(), TargetTypes.secretPaths(spec.type(), spec.settings())); // present ones
     if (secrets.isEmpty()) {
       return new Sealed(spec.settings().toString(), Optional.empty());
     }

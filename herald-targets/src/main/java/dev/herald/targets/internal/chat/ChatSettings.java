@@ -22,7 +22,8 @@ record ChatSettings(URI url, Optional<Templates.Template> text, Optional<JsonTem
 
   static ChatSettings parse(ObjectNode s, TargetContext context) {
     URI url = HttpUrls.parse(s.get("url"), "chat.url");
-    AddressPolicy policy = new AddressPolicy(context.loopbackAllowed(), context.allowedHosts());
+    AddressPolicy policy = new AddressPolicy(context.outbound());
+    policy.requireAllowedLiteral(url, "chat.url");
     if (!"https".equals(url.getScheme()) && !policy.allowsPlainHttp(Http1.bareHost(url))) {
       throw new ConfigException.Invalid(
           "chat.url",

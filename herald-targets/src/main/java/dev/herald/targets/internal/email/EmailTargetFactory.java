@@ -4,6 +4,7 @@ import dev.herald.api.delivery.Target;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.targets.TargetContext;
 import dev.herald.targets.TargetFactory;
+import dev.herald.targets.internal.http.AddressPolicy;
 
 /** Builds {@code email} targets. Stateless; public only for {@link java.util.ServiceLoader}. */
 public final class EmailTargetFactory implements TargetFactory {
@@ -14,6 +15,9 @@ public final class EmailTargetFactory implements TargetFactory {
 
   @Override
   public Target create(TargetSpec spec, TargetContext context) {
-    return new EmailTarget(spec.name(), EmailSettings.parse(spec.settings()), context);
+    EmailSettings settings = EmailSettings.parse(spec.settings());
+    new AddressPolicy(context.outbound())
+        .requireAllowedLiteral(settings.smtp().host(), settings.smtp().port(), "email.smtp.host");
+    return new EmailTarget(spec.name(), settings, context);
   }
 }

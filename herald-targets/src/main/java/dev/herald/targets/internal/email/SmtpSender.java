@@ -39,7 +39,7 @@ final class SmtpSender {
     this.smtp = smtp;
     this.clock = context.clock();
     this.sockets = new DeadlineSockets(clock);
-    this.addresses = new AddressPolicy(context.loopbackAllowed(), context.allowedHosts());
+    this.addresses = new AddressPolicy(context.outbound());
     this.session = Session.getInstance(properties(smtp, sockets));
     this.where = "SMTP " + smtp.host() + ":" + smtp.port();
   }
@@ -74,7 +74,7 @@ final class SmtpSender {
     }
     InetAddress address;
     try {
-      address = addresses.resolve(smtp.host());
+      address = addresses.resolve(smtp.host(), smtp.port());
     } catch (AddressPolicy.Forbidden e) {
       return new Outcome.Permanent("ForbiddenAddress", e.getMessage());
     } catch (UnknownHostException e) {

@@ -30,7 +30,7 @@ public final class HttpCalls implements AutoCloseable {
   private final InstantSource clock;
 
   public HttpCalls(TargetContext context, Duration connectTimeout, int maxResponseBody) {
-    this.addresses = new AddressPolicy(context.loopbackAllowed(), context.allowedHosts());
+    this.addresses = new AddressPolicy(context.outbound());
     this.clock = context.clock();
     this.http = new Http1(clock, connectTimeout, maxResponseBody);
   }
@@ -46,7 +46,7 @@ public final class HttpCalls implements AutoCloseable {
   /** Resolves and checks the host of {@code url}, then runs {@code call}; never throws. */
   public Outcome attempt(URI url, String where, Call call) {
     try {
-      return call.exchange(addresses.resolve(Http1.bareHost(url)));
+      return call.exchange(addresses.resolve(Http1.bareHost(url), AddressPolicy.port(url)));
     } catch (AddressPolicy.Forbidden e) {
       return new Outcome.Permanent("ForbiddenAddress", e.getMessage());
     } catch (Http1.DeadlineExceeded e) {

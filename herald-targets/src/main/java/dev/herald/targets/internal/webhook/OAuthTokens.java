@@ -95,7 +95,9 @@ final class OAuthTokens {
   }
 
   private Token fetch(Instant deadline) throws IOException, TokenRefused, AddressPolicy.Forbidden {
-    InetAddress address = addresses.resolve(Http1.bareHost(settings.tokenUrl()));
+    InetAddress address =
+        addresses.resolve(
+            Http1.bareHost(settings.tokenUrl()), AddressPolicy.port(settings.tokenUrl()));
     StringBuilder form = new StringBuilder("grant_type=client_credentials");
     form.append("&client_id=").append(URLEncoder.encode(settings.clientId(), UTF_8));
     form.append("&client_secret=").append(URLEncoder.encode(settings.clientSecret(), UTF_8));
