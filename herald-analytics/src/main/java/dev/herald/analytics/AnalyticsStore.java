@@ -53,7 +53,9 @@ public interface AnalyticsStore extends AutoCloseable {
    * Queues a row for the appender and returns the future of its commit: {@code true} when the row
    * was stored and counted, {@code false} when its delivery key was already stored. Blocks while
    * the queue is full. The future fails with {@link AnalyticsUnavailableException} when the batch
-   * could not be committed, or {@link AnalyticsClosedException} when the store closed first.
+   * could not be committed, {@link dev.herald.api.UnstorableException} when the database refused
+   * this row for what it holds (its batch-mates are stored without it), or {@link
+   * AnalyticsClosedException} when the store closed first.
    */
   CompletableFuture<Boolean> submit(AnalyticsRow row);
 
@@ -63,6 +65,7 @@ public interface AnalyticsStore extends AutoCloseable {
    *
    * @throws AnalyticsUnavailableException when it could not be committed, or not by {@code
    *     deadline}; a row given up on at its deadline may still commit later, and count once
+   * @throws dev.herald.api.UnstorableException when the database refused the row for what it holds
    */
   boolean append(AnalyticsRow row, Instant deadline);
 

@@ -4,6 +4,7 @@ import dev.herald.analytics.AnalyticsClosedException;
 import dev.herald.analytics.AnalyticsRow;
 import dev.herald.analytics.AnalyticsStats;
 import dev.herald.analytics.AnalyticsUnavailableException;
+import dev.herald.api.UnstorableException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * positive. Rows of one delivery key within a batch are stored once: the first row's future answers
  * {@code true} (counted), the others {@code false}, as rows whose key was already stored. When a
  * batch fails because of its data ({@link #isRowError}), its rows are tried one at a time so that
- * one bad row fails alone; any other failure (out of memory, disk full, connection lost) is the
- * database's, and every row of the batch fails at once with it: row-at-a-time writes would fail the
- * same way, only thousands of times slower. Failed rows are retried by the delivery engine.
+ * one bad row fails alone, with {@link UnstorableException} (it never can be stored: its delivery
+ * becomes a dead letter at once); any other failure (out of memory, disk full, connection lost) is
+ * the database's, and every row of the batch fails at once with it: row-at-a-time writes would fail
+ * the same way, only thousands of times slower. Those rows are retried by the delivery engine.
  *
  * <p>Chores ({@link #submitChore}: a purge) go through the same queue and run on the appender
  * thread between two batches, as the database's only writer.
@@ -310,9 +312,13 @@ final class AnalyticsAppender implements AutoCloseable {
       first.values().forEach(p -> p.future().complete(stored.contains(p.row().deliveryKey())));
       repeats.forEach(p -> p.future().complete(false));
     } catch (SQLException e) {
-      if (work.size() == 1 || !isRowError(e)) {
+      if (!isRowError(e)) {
         log.warn("analytics batch of {} rows failed: {}", work.size(), e.toString());
         work.forEach(p -> p.future().completeExceptionally(unavailable(e)));
+        return;
+      }
+      if (work.size() == 1) {
+        work.getFirst().future().completeExceptionally(refused(e));
         return;
       }
       log.warn(
@@ -333,8 +339,10 @@ final class AnalyticsAppender implements AutoCloseable {
       try {
         p.future().complete(!writer.write(List.of(p.row())).isEmpty());
       } catch (SQLException e) {
-        p.future().completeExceptionally(unavailable(e));
-        if (!isRowError(e)) {
+        if (isRowError(e)) {
+          p.future().completeExceptionally(refused(e));
+        } else {
+          p.future().completeExceptionally(unavailable(e));
           systemic = e; // the database, not this row: the rest would fail the same way
         }
       }
@@ -359,6 +367,11 @@ final class AnalyticsAppender implements AutoCloseable {
 
   private static AnalyticsUnavailableException unavailable(SQLException e) {
     return new AnalyticsUnavailableException("cannot write to the analytics store: " + e, e);
+  }
+
+  /** A row the database refused alone: it never can be stored as it is. */
+  private static UnstorableException refused(SQLException e) {
+    return new UnstorableException("the analytics store refused the row: " + e, e);
   }
 
   private static AnalyticsUnavailableException full(Duration maxWait) {

@@ -6,6 +6,7 @@ import dev.herald.analytics.AnalyticsRow;
 import dev.herald.analytics.AnalyticsStats;
 import dev.herald.analytics.AnalyticsStore;
 import dev.herald.analytics.AnalyticsUnavailableException;
+import dev.herald.api.UnstorableException;
 import dev.herald.core.analytics.CountQuery;
 import dev.herald.core.analytics.CountSeries;
 import java.sql.SQLException;
@@ -198,7 +199,8 @@ final class LazyAnalyticsStore implements AnalyticsStore {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof AnalyticsUnavailableException
-          || cause instanceof AnalyticsClosedException) {
+          || cause instanceof AnalyticsClosedException
+          || cause instanceof UnstorableException) {
         throw (RuntimeException) cause;
       }
       throw new AnalyticsUnavailableException("the analytics store failed: " + cause, cause);

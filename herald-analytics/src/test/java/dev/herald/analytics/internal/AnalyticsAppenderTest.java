@@ -7,6 +7,7 @@ import dev.herald.analytics.AnalyticsClosedException;
 import dev.herald.analytics.AnalyticsRow;
 import dev.herald.analytics.AnalyticsStats;
 import dev.herald.analytics.AnalyticsUnavailableException;
+import dev.herald.api.UnstorableException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -118,7 +119,8 @@ class AnalyticsAppenderTest {
     assertThat(b).isCompletedWithValue(true);
     assertThatThrownBy(bad::get)
         .isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(AnalyticsUnavailableException.class);
+        .hasCauseInstanceOf(UnstorableException.class) // never storable: a dead letter at once
+        .hasMessageContaining("value too long");
     assertThat(db.batches)
         .containsExactly(List.of("a", "bad", "b"), List.of("a"), List.of("bad"), List.of("b"));
     assertThat(appender.stats()).isEqualTo(new AnalyticsStats(0, 1, 2, 0, 1));

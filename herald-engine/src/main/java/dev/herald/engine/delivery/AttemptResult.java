@@ -2,7 +2,10 @@ package dev.herald.engine.delivery;
 
 import java.time.Instant;
 
-/** What came of one attempt, as the ledger records it. */
+/**
+ * What came of one attempt, as the ledger records it. A failure's code and message are kept fit to
+ * store ({@link ErrorText}): at most 64 and 1,000 characters, control characters as spaces.
+ */
 public sealed interface AttemptResult {
   Work work();
 
@@ -19,9 +22,18 @@ public sealed interface AttemptResult {
    * retries in place (the journal records the failure, nothing is scheduled in the store).
    */
   record Retrying(Work work, Instant at, Instant due, String code, String message, boolean inPlace)
-      implements AttemptResult {}
+      implements AttemptResult {
+    public Retrying {
+      code = ErrorText.code(code);
+      message = ErrorText.message(message);
+    }
+  }
 
   /** Failed for good, or out of attempts or time: a dead letter. */
-  record DeadLettered(Work work, Instant at, String code, String message)
-      implements AttemptResult {}
+  record DeadLettered(Work work, Instant at, String code, String message) implements AttemptResult {
+    public DeadLettered {
+      code = ErrorText.code(code);
+      message = ErrorText.message(message);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.herald.engine.delivery;
 
+import dev.herald.api.UnstorableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit of attempt results: every caller waits until its result is durable, but results that
@@ -23,12 +26,17 @@ import java.util.concurrent.TimeUnit;
  * finish (the embedded store's single writer then commits both in one transaction). A result's wait
  * is about one store write, not two.
  *
+ * <p>A result the store refuses for what it holds ({@link UnstorableException}) fails alone: its
+ * batch is written again one result at a time, and the refused result is recorded as a dead letter
+ * {@code Unstorable}. Any other failure is the store's, and fails the whole batch.
+ *
  * <p>Thread-safety: {@link #record} and {@link #submit} may be called from any thread; the queue is
  * the hand-off. Each writer thread runs {@link #runOnce} in a loop; tests call it directly on a
  * recorder that was not started. Writers never hold the same result; the attempts of one delivery
  * are recorded one after the other (an attempt's caller waits for its result before the next).
  */
 final class ResultRecorder implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultRecorder.class);
   static final int MAX_BATCH = 1_000;
   static final int WRITERS = 2;
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
@@ -119,23 +127,67 @@ final class ResultRecorder implements AutoCloseable {
     // one lock order for every write, so concurrent writes of a shared database never deadlock
     // (a key routed twice after a crash may be in two writes); stable, so a key keeps its order
     batch.sort(BY_KEY);
-    RuntimeException failure = null;
     try {
       ledger.record(batch.stream().map(Pending::result).toList());
+      batch.forEach(p -> written(p, null));
+    } catch (UnstorableException e) {
+      LOG.warn(
+          "the store refused a batch of {} results ({}); writing them one at a time",
+          batch.size(),
+          e.getMessage());
+      batch.forEach(this::writeAlone);
     } catch (RuntimeException e) {
-      failure = e;
-    }
-    for (Pending p : batch) {
-      if (p.counted()) {
-        calls.recorded();
-      }
-      if (failure == null) {
-        p.durable().complete(null);
-      } else {
-        p.durable().completeExceptionally(failure);
-      }
+      batch.forEach(p -> written(p, e)); // the store's, not a result's: all fail alike
     }
     return batch.size();
+  }
+
+  /**
+   * Writes one result of a batch the store refused, so that only a result the store refuses fails;
+   * one that it refuses alone becomes a dead letter {@code Unstorable} (its delivery never can be
+   * recorded as it is, and retrying it would repeat the call forever).
+   */
+  private void writeAlone(Pending p) {
+    try {
+      ledger.record(List.of(p.result()));
+      written(p, null);
+    } catch (UnstorableException refused) {
+      AttemptResult result = p.result();
+      LOG.error(
+          "the store refused the result of delivery {} to {} ({}): recording it as a dead letter {}",
+          result.work().deliveryKey(),
+          result.work().target(),
+          refused.getMessage(),
+          UnstorableException.CODE);
+      try {
+        ledger.record(List.of(unstorable(result, refused)));
+        written(p, null);
+      } catch (RuntimeException e) {
+        written(p, e);
+      }
+    } catch (RuntimeException e) {
+      written(p, e);
+    }
+  }
+
+  private static AttemptResult unstorable(AttemptResult result, UnstorableException refused) {
+    return new AttemptResult.DeadLettered(
+        result.work(),
+        result.at(),
+        UnstorableException.CODE,
+        "the state store refused the result of this attempt: " + refused.getMessage());
+  }
+
+  /** Ends a result's wait: durable when {@code failure} is null. */
+  private void written(Pending p, RuntimeException failure) {
+    if (p.counted()) {
+      calls.recorded();
+    }
+    if (failure == null) {
+      p.durable().complete(null);
+    } else {
+      p.durable().completeExceptionally(failure);
+    }
   }
 
   /** Writes what was queued, then stops. */

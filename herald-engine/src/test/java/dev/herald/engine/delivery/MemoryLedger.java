@@ -1,5 +1,6 @@
 package dev.herald.engine.delivery;
 
+import dev.herald.api.UnstorableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,14 +10,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * The ledger of the engine's own tests, in memory: the journal status of each delivery key, each
  * {@link #record} call as it came, and retries due at a time. The state store's ledger
  * (herald-server {@code StoreLedger}) has its own tests; this one lets a stage be stepped without a
- * database. A failure can be injected for the next write. Thread-safe: concurrent collections,
- * synchronized claims.
+ * database. A failure can be injected for the next write, and results can be refused. Thread-safe:
+ * concurrent collections, synchronized claims.
  */
 final class MemoryLedger implements DeliveryLedger {
   record Due(Work work, Instant at) {}
@@ -25,6 +27,9 @@ final class MemoryLedger implements DeliveryLedger {
   final Map<String, String> journal = new ConcurrentHashMap<>();
   final List<Due> due = new ArrayList<>(); // guarded by this
   volatile RuntimeException failNextWrite;
+
+  /** Results the ledger refuses as a store refuses what it cannot keep: their writes fail. */
+  volatile Predicate<AttemptResult> refuses = r -> false;
 
   @Override
   public Set<String> delivered(Collection<String> deliveryKeys) {
@@ -39,6 +44,9 @@ final class MemoryLedger implements DeliveryLedger {
     if (failure != null) {
       failNextWrite = null;
       throw failure;
+    }
+    if (results.stream().anyMatch(refuses)) {
+      throw new UnstorableException("refused: a value the store cannot keep", null);
     }
     writes.add(List.copyOf(results));
     for (AttemptResult result : results) {

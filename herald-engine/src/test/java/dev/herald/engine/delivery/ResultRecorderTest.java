@@ -3,6 +3,7 @@ package dev.herald.engine.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.api.UnstorableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,48 @@ class ResultRecorderTest {
           .hasCauseInstanceOf(IllegalStateException.class);
     }
     assertThat(ledger.journal).isEmpty();
+  }
+
+  @Test
+  void aResultTheStoreRefusesFailsAloneAndBecomesAnUnstorableDeadLetter() throws Exception {
+    ledger.refuses =
+        r -> r.work().deliveryKey().equals("b") && !(r instanceof AttemptResult.DeadLettered);
+    CompletableFuture<Void> a = recorder.submit(delivered("a"), true);
+    CompletableFuture<Void> b = recorder.submit(delivered("b"), true);
+    CompletableFuture<Void> c = recorder.submit(delivered("c"), true);
+    calls.returned();
+    calls.returned();
+    calls.returned();
+
+    assertThat(recorder.runOnce(Duration.ZERO)).isEqualTo(3);
+
+    assertThat(CompletableFuture.allOf(a, b, c)).isCompleted();
+    assertThat(ledger.journal)
+        .containsEntry("a", "delivered")
+        .containsEntry("b", "dead-lettered")
+        .containsEntry("c", "delivered");
+    AttemptResult.DeadLettered dead =
+        (AttemptResult.DeadLettered)
+            ledger.allRecorded().stream()
+                .filter(r -> r.work().deliveryKey().equals("b"))
+                .findFirst()
+                .orElseThrow();
+    assertThat(dead.code()).isEqualTo("Unstorable");
+    assertThat(dead.message()).contains("refused");
+    assertThat(calls.unrecorded()).isZero();
+  }
+
+  @Test
+  void aResultRefusedEvenAsADeadLetterFailsAloneWithTheStoresError() throws Exception {
+    ledger.refuses = r -> r.work().deliveryKey().equals("b");
+    CompletableFuture<Void> a = recorder.submit(delivered("a"), false);
+    CompletableFuture<Void> b = recorder.submit(delivered("b"), false);
+
+    recorder.runOnce(Duration.ZERO);
+
+    assertThat(a).isCompleted();
+    assertThatThrownBy(b::get).hasCauseInstanceOf(UnstorableException.class);
+    assertThat(ledger.journal).containsOnlyKeys("a");
   }
 
   @Test

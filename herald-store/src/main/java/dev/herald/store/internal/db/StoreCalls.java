@@ -1,15 +1,20 @@
 package dev.herald.store.internal.db;
 
+import dev.herald.api.UnstorableException;
 import dev.herald.store.StoreClosedException;
 import dev.herald.store.StoreUnavailableException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * What every call of the store shares, whatever its role: the closed flag, and turning an {@link
- * SQLException} into {@link StoreUnavailableException} naming what the call could not do. One
- * instance per open store, shared by its roles, so that closing the store closes them all.
+ * SQLException} into an exception naming what the call could not do: {@link UnstorableException}
+ * when the database refused the data written ({@link #refusesData}), else {@link
+ * StoreUnavailableException}. One instance per open store, shared by its roles, so that closing the
+ * store closes them all.
  *
  * <p><b>Thread safety.</b> Thread-safe: the only state is the atomic closed flag.
  */
@@ -43,9 +48,35 @@ public final class StoreCalls {
     try {
       return call.run();
     } catch (SQLException e) {
+      if (refusesData(e)) {
+        throw new UnstorableException(
+            "the "
+                + kind
+                + " state store refused what it was given to "
+                + what
+                + ", which it never can store as it is: "
+                + e.getMessage(),
+            e);
+      }
       throw new StoreUnavailableException(
           "the " + kind + " state store could not " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether {@code e} blames the data written, so that writing it again can never succeed: SQLSTATE
+   * class 22, a data exception (PostgreSQL: a NUL character in text, a value out of range), or
+   * SQLite's SQLITE_TOOBIG and SQLITE_MISMATCH. Integrity violations (class 23) are not among them:
+   * they come of concurrent writers, and a later try may pass.
+   */
+  static boolean refusesData(SQLException e) {
+    String state = e.getSQLState();
+    if (state != null && state.startsWith("22")) {
+      return true;
+    }
+    return e instanceof SQLiteException sqlite
+        && (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_TOOBIG
+            || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_MISMATCH);
   }
 
   /** Runs {@code action} on the open store, as {@link #call}. */

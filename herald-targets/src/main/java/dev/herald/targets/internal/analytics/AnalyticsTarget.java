@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.api.PermanentException;
+import dev.herald.api.UnstorableException;
 import dev.herald.api.delivery.Delivery;
 import dev.herald.api.delivery.Outcome;
 import dev.herald.api.delivery.Target;
@@ -41,6 +42,8 @@ final class AnalyticsTarget implements Target {
       sink.append(
           delivery.deliveryKey(), delivery.eventId(), envelope(delivery), delivery.deadline());
       return new Outcome.Delivered();
+    } catch (UnstorableException e) {
+      return new Outcome.Permanent(UnstorableException.CODE, e.getMessage());
     } catch (PermanentException e) {
       return new Outcome.Permanent("PermanentFailure", e.getMessage());
     } catch (RuntimeException e) {

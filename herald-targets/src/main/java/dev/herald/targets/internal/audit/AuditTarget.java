@@ -2,6 +2,7 @@ package dev.herald.targets.internal.audit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.herald.api.UnstorableException;
 import dev.herald.api.delivery.Delivery;
 import dev.herald.api.delivery.Outcome;
 import dev.herald.api.delivery.Target;
@@ -39,6 +40,8 @@ final class AuditTarget implements Target {
         LOG.debug("target {}: delivery {} is in the audit log already", name, record.deliveryKey());
       }
       return new Outcome.Delivered();
+    } catch (UnstorableException e) { // refused for what it holds: it never will be stored
+      return new Outcome.Permanent(UnstorableException.CODE, e.getMessage());
     } catch (RuntimeException e) { // the store's RetryableException, or a closing store
       return new Outcome.Retry(
           "StoreUnavailable", "the audit log cannot be written: " + e.getMessage());
