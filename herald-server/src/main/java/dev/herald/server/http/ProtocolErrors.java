@@ -30,6 +30,16 @@ final class ProtocolErrors implements DirectHandler {
       Status defaultStatus,
       ServerResponseHeaders responseHeaders,
       String message) {
+    if (eventType == EventType.INTERNAL_ERROR && request.method().isEmpty()) {
+      // Helidon could not read the request line (a method with a character no token may hold)
+      // and calls it an internal error: the client's, a 400 that closes the connection
+      return handle(
+          request,
+          EventType.BAD_REQUEST,
+          Status.BAD_REQUEST_400,
+          responseHeaders,
+          "the request line could not be read");
+    }
     String code =
         switch (eventType) {
           case BAD_REQUEST -> "BadRequest";

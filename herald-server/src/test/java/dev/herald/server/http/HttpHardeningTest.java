@@ -103,6 +103,17 @@ class HttpHardeningTest {
   }
 
   @Test
+  void aMethodThatIsNotATokenIs400BadRequestAndTheConnectionIsClosed() {
+    try (RawClient client = new RawClient(server.port())) {
+      RawClient.Answer answer =
+          client.send(":GET / HTTP/1.1\r\nHost: " + local() + "\r\n\r\n").read();
+      assertThat(answer.status()).isEqualTo(400); // the fuzz suite found it answered 500
+      assertThat(json(answer).at("/error/code").asText()).isEqualTo("BadRequest");
+      assertThat(client.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
   void anIdleKeepAliveConnectionIsClosed() {
     try (RawClient client = new RawClient(server.port())) {
       RawClient.Answer answer = client.send(get(local())).read();
