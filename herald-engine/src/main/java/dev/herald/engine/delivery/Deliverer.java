@@ -3,6 +3,8 @@ package dev.herald.engine.delivery;
 import dev.herald.api.delivery.Delivery;
 import dev.herald.api.delivery.Outcome;
 import dev.herald.core.delivery.RetryDecision;
+import dev.herald.core.trace.Span;
+import dev.herald.core.trace.Tracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -23,13 +25,19 @@ final class Deliverer {
   private final RandomGenerator random;
   private final Consumer<String> onGone;
   private final CallCounts calls;
+  private final AttemptSpans spans;
 
   Deliverer(
-      InstantSource clock, RandomGenerator random, Consumer<String> onGone, CallCounts calls) {
+      InstantSource clock,
+      RandomGenerator random,
+      Consumer<String> onGone,
+      CallCounts calls,
+      Tracing tracing) {
     this.clock = clock;
     this.random = random;
     this.onGone = onGone;
     this.calls = calls;
+    this.spans = new AttemptSpans(tracing);
   }
 
   /**
@@ -58,15 +66,17 @@ final class Deliverer {
     Instant started = clock.instant();
     long startNanos = System.nanoTime();
     Outcome outcome;
+    Span span = spans.start(work);
     calls.started();
     try {
-      outcome = target.target().deliver(delivery(work, target, started));
+      outcome = target.target().deliver(delivery(work, target, started, span));
     } catch (RuntimeException e) {
       outcome = new Outcome.Retry("TargetError", e.toString(), java.util.Optional.empty());
     } finally {
       calls.ended();
       target.release();
     }
+    AttemptSpans.end(span, outcome);
     Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
     return decide(work, target, outcome, latency, backlog);
   }
@@ -116,7 +126,8 @@ final class Deliverer {
     };
   }
 
-  private static Delivery delivery(Work work, TargetRuntime target, Instant started) {
+  /** The delivery a target sees; its traceparent is the attempt span's when one is recorded. */
+  private static Delivery delivery(Work work, TargetRuntime target, Instant started, Span span) {
     return new Delivery(
         work.deliveryKey(),
         work.eventId(),
@@ -124,7 +135,7 @@ final class Deliverer {
         work.attempt(),
         work.input(),
         work.json(),
-        work.traceparent(),
+        span.traceparentOr(work.traceparent()),
         started.plusMillis(target.spec().timeoutMs()),
         work.hops());
   }

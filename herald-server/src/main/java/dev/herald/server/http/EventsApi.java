@@ -12,7 +12,6 @@ import dev.herald.server.auth.Principal;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
-import dev.herald.server.ingest.TraceContext;
 import dev.herald.store.JournalEntry;
 import dev.herald.store.JournalStore;
 import dev.herald.store.RoutedDelivery;
@@ -74,8 +73,7 @@ public final class EventsApi {
       Http.requireJson(req);
       List<JsonNode> entries = entries(Http.parse(Http.readBody(req, MAX_REQUEST_BYTES)));
       Principal.of(req).requirePublish(entries);
-      IngestService.Outcome outcome =
-          ingest.publish(entries, TraceContext.ingestSpan(req.headers().first(TRACEPARENT)));
+      IngestService.Outcome outcome = ingest.publish(entries, req.headers().first(TRACEPARENT), 0);
       if (outcome.nothingStoredForLackOfEngine()) {
         res.header("Retry-After", RETRY_AFTER_SECONDS);
         throw new ApiError(
