@@ -558,6 +558,11 @@ public final class Herald implements AutoCloseable {
     return config;
   }
 
+  /** The tracing this instance runs with ({@link Tracing#OFF} unless an OTLP endpoint is set). */
+  Tracing tracing() {
+    return tracing;
+  }
+
   /** What analytics targets write to (tests deliver to it directly). */
   AnalyticsSink analyticsSink() {
     return analyticsSink;
