@@ -3,12 +3,14 @@ package dev.herald.server.auth;
 import dev.herald.core.auth.Scope;
 import dev.herald.server.http.ApiError;
 import dev.herald.server.http.Http;
+import dev.herald.server.limits.RateLimits;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,10 +27,16 @@ public final class AuthFilter implements Filter {
 
   private final KeyRing keys;
   private final boolean metricsPublic;
+  private final RateLimits limits;
 
-  public AuthFilter(KeyRing keys, boolean metricsPublic) {
+  /**
+   * @param limits charged one request per authenticated request, except publishing, which {@code
+   *     EventsApi} charges per entry
+   */
+  public AuthFilter(KeyRing keys, boolean metricsPublic, RateLimits limits) {
     this.keys = keys;
     this.metricsPublic = metricsPublic;
+    this.limits = limits;
   }
 
   /** Adds this filter to the routing (pass as the first API to the HTTP server). */
@@ -49,6 +57,9 @@ public final class AuthFilter implements Filter {
     try {
       principal = keys.authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
       check(principal, access);
+      if (!(access instanceof Access.AnyPublish)) {
+        limits.admitRequest(principal.keyId()).ifPresent(r -> refuse(res, r));
+      }
     } catch (ApiError e) {
       if (e.status() == 401) {
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"herald\"");
@@ -81,6 +92,12 @@ public final class AuthFilter implements Filter {
     } finally {
       MDC.remove("keyId");
     }
+  }
+
+  /** Answers 429 with {@code Retry-After} in the API's error shape. */
+  public static void refuse(ServerResponse res, RateLimits.Refusal refusal) {
+    res.header(HeaderNames.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+    throw new ApiError(429, "TooManyRequests", refusal.message(), refusal.field().orElse(null));
   }
 
   private static void check(Principal principal, Access access) {
