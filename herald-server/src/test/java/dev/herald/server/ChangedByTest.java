@@ -1,12 +1,14 @@
 package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.herald.core.auth.KeyToken;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -140,11 +142,11 @@ class ChangedByTest {
       alice.delete("/v1/keys/" + key.body().get("id").asText());
       alice.get("/v1/buses"); // a read is no change
 
-      List<String> lines =
-          appender.list.stream()
-              .map(ILoggingEvent::getFormattedMessage)
-              .filter(l -> l.startsWith("admin change"))
-              .toList();
+      // the line is logged once the answer is sent: wait for the last one
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> adminChanges(appender).size() >= changes.size());
+      List<String> lines = adminChanges(appender);
       assertThat(lines)
           .hasSize(changes.size())
           .allMatch(l -> l.endsWith("(key " + id(alice) + ")"));
@@ -157,6 +159,15 @@ class ChangedByTest {
     } finally {
       logger.detachAppender(appender);
       logger.setLevel(before);
+    }
+  }
+
+  private static List<String> adminChanges(ListAppender<ILoggingEvent> appender) {
+    synchronized (appender) { // the appender appends under its own lock
+      return appender.list.stream()
+          .map(ILoggingEvent::getFormattedMessage)
+          .filter(l -> l.startsWith("admin change"))
+          .toList();
     }
   }
 
