@@ -175,7 +175,13 @@ public final class Herald implements AutoCloseable {
     }
     RateLimitSettings rateLimits = RateLimitSettings.of(env); // a bad value stops the start
     if (rateLimits.any()) {
-      LOG.info("rate limits: {}", rateLimits);
+      LOG.info(
+          "rate limits per second: per key {} {}, per bus {} {}, bursts of {} s",
+          rateLimits.perKey().isPresent() ? rateLimits.perKey().getAsInt() : "none",
+          rateLimits.keyOverrides(),
+          rateLimits.perBus().isPresent() ? rateLimits.perBus().getAsInt() : "none",
+          rateLimits.busOverrides(),
+          rateLimits.burstSeconds());
     }
     createDataDir();
     InstantSource clock = InstantSource.system();
