@@ -46,6 +46,8 @@ import dev.herald.server.http.TlsFiles;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestBusPublisher;
 import dev.herald.server.ingest.IngestService;
+import dev.herald.server.limits.RateLimitSettings;
+import dev.herald.server.limits.RateLimits;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
@@ -171,6 +173,16 @@ public final class Herald implements AutoCloseable {
     if (config.port() > 0) {
       ownPorts.add(config.port());
     }
+    RateLimitSettings rateLimits = RateLimitSettings.of(env); // a bad value stops the start
+    if (rateLimits.any()) {
+      LOG.info(
+          "rate limits per second: per key {} {}, per bus {} {}, bursts of {} s",
+          rateLimits.perKey().isPresent() ? rateLimits.perKey().getAsInt() : "none",
+          rateLimits.keyOverrides(),
+          rateLimits.perBus().isPresent() ? rateLimits.perBus().getAsInt() : "none",
+          rateLimits.busOverrides(),
+          rateLimits.burstSeconds());
+    }
     createDataDir();
     InstantSource clock = InstantSource.system();
     String instanceId = UUID.randomUUID().toString();
@@ -231,6 +243,7 @@ public final class Herald implements AutoCloseable {
         startRouting(store, topics, buses, reader, clock, metrics, instanceId, services, keyRing);
     feedOnceStarted.set(routing.feed());
     scheduleKeyUpkeep(keyRing);
+    RateLimits limits = new RateLimits(rateLimits, clock, metrics);
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
@@ -249,9 +262,9 @@ public final class Herald implements AutoCloseable {
                 security
                     .tlsCert()
                     .map(cert -> TlsFiles.load(cert, security.tlsKey().orElseThrow())),
-                new AuthFilter(keyRing, security.metricsPublic())::register,
+                new AuthFilter(keyRing, security.metricsPublic(), limits)::register,
                 new KeysApi(keys, keyRing)::register,
-                new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
+                new EventsApi(ingest, reader, topics, buses, store, metrics, limits)::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new AuditApi(store, new AuditVerifier(store))::register,

@@ -1,12 +1,14 @@
 package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.herald.core.auth.KeyToken;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -296,6 +298,16 @@ class ApiKeysTest {
       String id = second.key().substring(0, second.key().indexOf('.'));
       second.put("/v1/buses/logged", "{}");
       second.delete("/v1/buses/no-such-bus");
+      // the line is logged once the answer is sent: wait for it
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                synchronized (appender) { // the appender appends under its own lock
+                  return appender.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().contains("no-such-bus"));
+                }
+              });
 
       List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
       assertThat(lines)

@@ -3,16 +3,20 @@ package dev.herald.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.core.event.EntryValidator;
 import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.EventId;
+import dev.herald.core.event.Names;
 import dev.herald.core.json.Json;
 import dev.herald.engine.bus.EventReader;
 import dev.herald.engine.topic.Topics;
+import dev.herald.server.auth.AuthFilter;
 import dev.herald.server.auth.Principal;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
 import dev.herald.server.ingest.TraceContext;
+import dev.herald.server.limits.RateLimits;
 import dev.herald.store.JournalEntry;
 import dev.herald.store.JournalStore;
 import dev.herald.store.RoutedDelivery;
@@ -43,6 +47,7 @@ public final class EventsApi {
   private final BusDirectory buses;
   private final JournalStore store;
   private final Timer latency;
+  private final RateLimits limits;
 
   public EventsApi(
       IngestService ingest,
@@ -50,7 +55,9 @@ public final class EventsApi {
       Topics topics,
       BusDirectory buses,
       JournalStore store,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      RateLimits limits) {
+    this.limits = limits;
     this.store = store;
     this.ingest = ingest;
     this.reader = reader;
@@ -73,7 +80,11 @@ public final class EventsApi {
     try {
       Http.requireJson(req);
       List<JsonNode> entries = entries(Http.parse(Http.readBody(req, MAX_REQUEST_BYTES)));
-      Principal.of(req).requirePublish(entries);
+      Principal principal = Principal.of(req);
+      principal.requirePublish(entries);
+      limits
+          .admitPublish(principal.keyId(), busOfEach(entries))
+          .ifPresent(refusal -> AuthFilter.refuse(res, refusal));
       IngestService.Outcome outcome =
           ingest.publish(entries, TraceContext.ingestSpan(req.headers().first(TRACEPARENT)));
       if (outcome.nothingStoredForLackOfEngine()) {
@@ -85,6 +96,22 @@ public final class EventsApi {
     } finally {
       sample.stop(latency);
     }
+  }
+
+  /** The bus each entry names (the default bus when none), empty when it is not a valid name. */
+  private static List<Optional<String>> busOfEach(List<JsonNode> entries) {
+    List<Optional<String>> buses = new ArrayList<>(entries.size());
+    for (JsonNode entry : entries) {
+      JsonNode bus = entry.path("bus");
+      if (bus.isMissingNode()) {
+        buses.add(Optional.of(EntryValidator.DEFAULT_BUS));
+      } else if (bus.isTextual() && Names.isValid(bus.asText())) {
+        buses.add(Optional.of(bus.asText()));
+      } else {
+        buses.add(Optional.empty());
+      }
+    }
+    return buses;
   }
 
   private static List<JsonNode> entries(JsonNode body) {
