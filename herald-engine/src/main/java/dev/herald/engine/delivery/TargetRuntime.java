@@ -53,8 +53,8 @@ public final class TargetRuntime implements AutoCloseable {
   /** One line per change of the circuit; an opening names the failure that opened it. */
   private void circuitChanged(
       CircuitBreaker.State from, CircuitBreaker.State to, InstantSource clock) {
-    String fromName = from.name().toLowerCase(Locale.ROOT);
-    String toName = to.name().toLowerCase(Locale.ROOT);
+    String fromName = from.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    String toName = to.name().toLowerCase(Locale.ROOT).replace('_', '-');
     if (to == CircuitBreaker.State.OPEN) {
       java.time.Instant until = clock.instant().plusSeconds(spec.circuit().openSeconds());
       LOG.atWarn()
