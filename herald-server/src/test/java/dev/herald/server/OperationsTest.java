@@ -24,12 +24,11 @@ class OperationsTest {
   void entriesOfAnUnknownBusAreCountedUnderTheBusDashNotUnderTheNameTheClientChose() {
     String bus = "no-such-bus-" + java.util.UUID.randomUUID();
     postJson(
-        herald,
-        "{'entries':[{'source':'s','detailType':'T','detail':{},'bus':'" + bus + "'}]}");
-    String text =
-        new String(get(herald, "/metrics").raw().body(), StandardCharsets.UTF_8);
+        herald, "{'entries':[{'source':'s','detailType':'T','detail':{},'bus':'" + bus + "'}]}");
+    String text = new String(get(herald, "/metrics").raw().body(), StandardCharsets.UTF_8);
     assertThat(text)
-        .containsPattern("(?m)^herald_ingest_entries_rejected_total\\{bus=\"-\",code=\"[A-Za-z]+\"} [1-9]")
+        .containsPattern(
+            "(?m)^herald_ingest_entries_rejected_total\\{bus=\"-\",code=\"[A-Za-z]+\"} [1-9]")
         .doesNotContain(bus);
   }
 

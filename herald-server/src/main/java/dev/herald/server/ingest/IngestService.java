@@ -98,11 +98,11 @@ public final class IngestService {
       switch (check) {
         case EntryCheck.Invalid invalid -> {
           results[i] = new EntryResult.Failed(invalid.code(), invalid.message(), invalid.field());
-          busOf[i] = UNKNOWN_BUS_TAG;
+          busOf[i] = busTag(entries.get(i).path("bus"));
         }
         case EntryCheck.Valid valid -> {
           NewEvent event = valid.event();
-          busOf[i] = buses.byName(event.bus()).isPresent() ? event.bus() : UNKNOWN_BUS_TAG;
+          busOf[i] = busTag(event.bus());
           Optional<String> clientKey = event.clientId().map(id -> event.bus() + '\u0000' + id);
           if (clientKey.isPresent() && firstWithClientId.containsKey(clientKey.get())) {
             sameAs.put(i, firstWithClientId.get(clientKey.get()));
@@ -127,6 +127,17 @@ public final class IngestService {
         }
       }
     }
+  }
+
+  /** The bus tag of an invalid entry's counter: its bus when that exists (absent: the default). */
+  private String busTag(JsonNode bus) {
+    return bus.isMissingNode()
+        ? busTag(EntryValidator.DEFAULT_BUS)
+        : bus.isTextual() ? busTag(bus.asText()) : UNKNOWN_BUS_TAG;
+  }
+
+  private String busTag(String bus) {
+    return buses.byName(bus).isPresent() ? bus : UNKNOWN_BUS_TAG;
   }
 
   /** Encodes and claims one valid entry; answers at once when it cannot or need not be sent. */
