@@ -245,7 +245,7 @@ public final class Herald implements AutoCloseable {
                   return null;
                 });
     HealthMetrics.bind(readiness, metrics);
-    open(new BacklogMetrics(store, topics, metrics).start());
+    open(new BacklogMetrics(store, store, store, topics, metrics).start());
     http =
         open(
             HttpServer.start(

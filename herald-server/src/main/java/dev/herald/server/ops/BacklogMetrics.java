@@ -2,7 +2,9 @@ package dev.herald.server.ops;
 
 import dev.herald.engine.topic.Topics;
 import dev.herald.store.Bus;
-import dev.herald.store.StateStore;
+import dev.herald.store.ConfigStore;
+import dev.herald.store.DeadLetterStore;
+import dev.herald.store.RetryStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +37,9 @@ public final class BacklogMetrics implements AutoCloseable {
   static final Duration PERIOD = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(BacklogMetrics.class);
 
-  private final StateStore store;
+  private final ConfigStore config;
+  private final RetryStore retries;
+  private final DeadLetterStore deadLetters;
   private final Topics topics;
   private final MeterRegistry metrics;
   private final Map<String, Double> values = new ConcurrentHashMap<>();
@@ -46,8 +50,15 @@ public final class BacklogMetrics implements AutoCloseable {
           Thread.ofPlatform().name("herald-backlog-metrics").daemon().factory());
   private int failures;
 
-  public BacklogMetrics(StateStore store, Topics topics, MeterRegistry metrics) {
-    this.store = store;
+  public BacklogMetrics(
+      ConfigStore config,
+      RetryStore retries,
+      DeadLetterStore deadLetters,
+      Topics topics,
+      MeterRegistry metrics) {
+    this.config = config;
+    this.retries = retries;
+    this.deadLetters = deadLetters;
     this.topics = topics;
     this.metrics = metrics;
   }
@@ -65,8 +76,8 @@ public final class BacklogMetrics implements AutoCloseable {
   void poll() {
     try {
       Set<String> targets =
-          store.targets().stream().map(t -> t.spec().name()).collect(Collectors.toSet());
-      Set<String> buses = store.buses().stream().map(Bus::name).collect(Collectors.toSet());
+          config.targets().stream().map(t -> t.spec().name()).collect(Collectors.toSet());
+      Set<String> buses = config.buses().stream().map(Bus::name).collect(Collectors.toSet());
       follow(targetGauges, targets, this::registerTarget);
       follow(busGauges, buses, this::registerBus);
       readTargets(targets);
@@ -87,8 +98,8 @@ public final class BacklogMetrics implements AutoCloseable {
     for (String target : targets) {
       Long backlog = lag.get(Topics.targetTopic(target));
       values.put(key("backlog", target), backlog == null ? Double.NaN : backlog);
-      values.put(key("retries", target), (double) store.countRetries(target));
-      values.put(key("dead", target), (double) store.countDeadLetters(target));
+      values.put(key("retries", target), (double) retries.countRetries(target));
+      values.put(key("dead", target), (double) deadLetters.countDeadLetters(target));
     }
   }
 
