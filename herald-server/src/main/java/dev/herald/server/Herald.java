@@ -48,6 +48,9 @@ import dev.herald.server.ingest.IngestBusPublisher;
 import dev.herald.server.ingest.IngestService;
 import dev.herald.server.limits.RateLimitSettings;
 import dev.herald.server.limits.RateLimits;
+import dev.herald.server.ops.BacklogMetrics;
+import dev.herald.server.ops.HealthMetrics;
+import dev.herald.server.ops.LogFormat;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
@@ -167,6 +170,7 @@ public final class Herald implements AutoCloseable {
   private void startAll() {
     long started = System.nanoTime();
     boolean loopback = isLoopback(config.host());
+    LogFormat.check(env);
     // bad allow-list entries stop the start, naming the entry
     outbound =
         OutboundRules.parse(loopback, env.getOrDefault("HERALD_OUTBOUND_ALLOW", ""), ownPorts);
@@ -253,6 +257,8 @@ public final class Herald implements AutoCloseable {
                   store.checkWritable();
                   return null;
                 });
+    HealthMetrics.bind(readiness, metrics);
+    open(new BacklogMetrics(store, store, store, topics, metrics).start());
     http =
         open(
             HttpServer.start(

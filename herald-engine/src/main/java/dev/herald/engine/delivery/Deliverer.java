@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,13 +24,22 @@ final class Deliverer {
   private final RandomGenerator random;
   private final Consumer<String> onGone;
   private final CallCounts calls;
+  private final ObjLongConsumer<String> timer;
 
+  /**
+   * @param timer told how long each call to a target took: its name and nanoseconds
+   */
   Deliverer(
-      InstantSource clock, RandomGenerator random, Consumer<String> onGone, CallCounts calls) {
+      InstantSource clock,
+      RandomGenerator random,
+      Consumer<String> onGone,
+      CallCounts calls,
+      ObjLongConsumer<String> timer) {
     this.clock = clock;
     this.random = random;
     this.onGone = onGone;
     this.calls = calls;
+    this.timer = timer;
   }
 
   /**
@@ -67,7 +77,9 @@ final class Deliverer {
       calls.ended();
       target.release();
     }
-    Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+    long nanos = System.nanoTime() - startNanos;
+    timer.accept(target.name(), nanos);
+    Duration latency = Duration.ofNanos(nanos);
     return decide(work, target, outcome, latency, backlog);
   }
 
@@ -91,6 +103,7 @@ final class Deliverer {
             work, now, now, g.code(), g.message(), target.spec().ordered());
       }
       case Outcome.Retry r -> {
+        target.failedWith(r.code(), r.message()); // the reason, should the circuit open now
         target.circuit().onFailure();
         target.limit().onSample(latency, false, backlog);
         yield retry(work, target, now, r);
