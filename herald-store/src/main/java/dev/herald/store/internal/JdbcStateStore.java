@@ -306,6 +306,11 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public int countDeadLetters(String target) {
+    return deadLetters.countDeadLetters(target);
+  }
+
+  @Override
   public Optional<DeadLetter> deadLetter(String target, String id) {
     return deadLetters.deadLetter(target, id);
   }
