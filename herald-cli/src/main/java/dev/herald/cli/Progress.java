@@ -23,10 +23,20 @@ final class Progress {
     this.total = Math.max(0, total);
   }
 
-  /** Whether this process writes to a terminal (a console that is a TTY). */
+  /**
+   * Whether this process talks to a terminal: a console that is a TTY ({@code Console.isTerminal},
+   * JDK 22+, asked reflectively since Herald builds for 21; before 22 a console exists only then).
+   */
   static boolean onTerminal() {
     java.io.Console console = System.console();
-    return console != null && console.isTerminal();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   /** Shows {@code done} of the total (the total grows if more turned up) with a note. */
