@@ -28,14 +28,22 @@ cleanup() {
 trap cleanup EXIT
 results="$tmp/results"
 
-start() { # name
+start() { # name; a start that fails (a broker slow to answer on a loaded machine) is tried again
   local data="$tmp/$1/data"
-  rm -rf "$tmp/$1"; mkdir -p "$tmp/$1"
-  HERALD_TARGET_LOG_LEVEL=OFF HERALD_DATA_DIR="$data" HERALD_PORT=0 "$root/herald" serve > "$tmp/$1/log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 1200); do [ -f "$data/runtime.properties" ] && break; sleep 0.05; done
-  URL=$(sed -n 's/^http.url=//p' "$data/runtime.properties")
-  for _ in $(seq 1 6000); do curl -sf "$URL/health/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+  for attempt in 1 2 3; do
+    rm -rf "$tmp/$1"; mkdir -p "$tmp/$1"
+    HERALD_TARGET_LOG_LEVEL=OFF HERALD_DATA_DIR="$data" HERALD_PORT=0 "$root/herald" serve > "$tmp/$1/log" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null && ! [ -f "$data/runtime.properties" ]; do sleep 0.05; done
+    if [ -f "$data/runtime.properties" ]; then
+      URL=$(sed -n 's/^http.url=//p' "$data/runtime.properties")
+      while kill -0 "$pid" 2>/dev/null && ! curl -sf "$URL/health/ready" >/dev/null 2>&1; do sleep 0.05; done
+      kill -0 "$pid" 2>/dev/null && return 0
+    fi
+    echo "Herald did not start (attempt $attempt): $(tail -1 "$tmp/$1/log")" >&2
+    wait "$pid" 2>/dev/null || true
+  done
+  exit 1
 }
 
 stop() {

@@ -24,7 +24,7 @@ class ConsoleCliIT {
   static void start() throws IOException {
     Path dir = Files.createTempDirectory("herald-console-cli-it");
     herald = HeraldProcess.start(dir.resolve("data"));
-    herald.awaitReady(Duration.ofSeconds(60));
+    herald.awaitReady(Duration.ofSeconds(180));
   }
 
   @AfterAll

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -52,7 +53,8 @@ public final class StatsApi {
   private final Map<String, Window> lastWindow = new HashMap<>();
 
   /** Counts at one instant: attempts, delivered, and the latency histogram's buckets. */
-  private record Sample(Instant at, double attempts, double delivered, CountAtBucket[] buckets) {}
+  private record Sample(
+      Instant at, double attempts, double delivered, long timed, CountAtBucket[] buckets) {}
 
   /** What the console shows as live: per second over the last window, and its p99. */
   private record Window(double rate, double deliveredRate, Optional<Double> p99Ms) {}
@@ -170,9 +172,10 @@ public final class StatsApi {
 
   private synchronized Window window(
       String key, Instant now, double total, double delivered, Optional<Timer> timer) {
-    CountAtBucket[] buckets =
-        timer.isEmpty() ? new CountAtBucket[0] : timer.get().takeSnapshot().histogramCounts();
-    Sample sample = new Sample(now, total, delivered, buckets);
+    HistogramSnapshot snapshot = timer.map(Timer::takeSnapshot).orElse(null);
+    CountAtBucket[] buckets = snapshot == null ? new CountAtBucket[0] : snapshot.histogramCounts();
+    long timed = snapshot == null ? 0 : snapshot.count();
+    Sample sample = new Sample(now, total, delivered, timed, buckets);
     Sample before = previous.get(key);
     if (before == null) {
       previous.put(key, sample);
@@ -189,19 +192,19 @@ public final class StatsApi {
         new Window(
             (total - before.attempts()) / seconds,
             (delivered - before.delivered()) / seconds,
-            p99(before.buckets(), buckets));
+            p99(before.buckets(), buckets, timed - before.timed()));
     previous.put(key, sample);
     lastWindow.put(key, window);
     return window;
   }
 
-  /** The p99 of the attempts between two histogram snapshots: the bucket bound it falls under. */
-  private static Optional<Double> p99(CountAtBucket[] before, CountAtBucket[] now) {
-    if (now.length == 0 || before.length != now.length) {
-      return Optional.empty();
-    }
-    double count = now[now.length - 1].count() - before[before.length - 1].count();
-    if (count <= 0) {
+  /**
+   * The p99 of the attempts timed between two snapshots of a histogram (cumulative bucket counts):
+   * the bound of the first bucket holding 99% of them; empty when none timed, or when the p99 is
+   * past the last bucket.
+   */
+  static Optional<Double> p99(CountAtBucket[] before, CountAtBucket[] now, long count) {
+    if (now.length == 0 || before.length != now.length || count <= 0) {
       return Optional.empty();
     }
     for (int i = 0; i < now.length; i++) {
