@@ -166,9 +166,8 @@ public final class TailApi {
         throw e;
       }
     } finally {
-      if (session.dropped) {
-        Thread.interrupted(); // clear it: the thread goes back to the server
-      }
+      session.close();
+      Thread.interrupted(); // a drop's interrupt must not reach the server's next use of the thread
     }
   }
 
@@ -177,6 +176,7 @@ public final class TailApi {
     final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_EVENTS);
     final Thread writer;
     volatile boolean dropped;
+    private boolean closed; // guarded by this
 
     Session(Thread writer) {
       this.writer = writer;
@@ -195,14 +195,24 @@ public final class TailApi {
           ("event: event\nid: " + event.event().id() + "\ndata: " + envelope + "\n\n")
               .getBytes(StandardCharsets.UTF_8);
       if (!queue.offer(frame)) {
-        dropped = true;
-        dropped();
-        LOG.warn(
-            "tail of bus {} dropped: its client did not read {} events",
-            event.event().bus(),
-            QUEUE_EVENTS);
-        writer.interrupt(); // a socket write blocked on a virtual thread ends, closing it
+        drop(event.event().bus());
       }
+    }
+
+    /** Marks the session dropped and interrupts its writer, unless the writer has finished. */
+    synchronized void drop(String bus) {
+      if (closed || dropped) {
+        return;
+      }
+      dropped = true;
+      dropped();
+      LOG.warn("tail of bus {} dropped: its client did not read {} events", bus, QUEUE_EVENTS);
+      writer.interrupt(); // a socket write blocked in the writer ends, closing the connection
+    }
+
+    /** The writer has finished: no interrupt may reach its thread from now on. */
+    synchronized void close() {
+      closed = true;
     }
   }
 
