@@ -36,16 +36,18 @@ import org.slf4j.LoggerFactory;
  * <p>Never in the data path: each tail reads the bus with a consumer of its own ({@link BusTail}),
  * whose thread matches and offers each event to the client's bounded queue and never waits; the
  * request's own thread takes from the queue and writes. A client that does not read fills its
- * socket and then its queue; the first event that finds the queue full drops it: the tail stops,
- * and the writer, blocked in a socket write, is interrupted, which closes the connection. At most
- * {@link #MAX_TAILS} tails run per instance (429 past it).
+ * socket and then its queue; the first event that finds the queue full ({@link #QUEUE_EVENTS}
+ * events or {@link #QUEUE_BYTES} bytes) drops it: the tail stops, and the writer, blocked in a
+ * socket write, is interrupted, which closes the connection. At most {@link #MAX_TAILS} tails run
+ * per instance (429 past it).
  *
  * <p>Thread-safe: each request has its own session; the tail count is a semaphore.
  */
 public final class TailApi {
   private static final Logger LOG = LoggerFactory.getLogger(TailApi.class);
   static final int MAX_TAILS = 32;
-  static final int QUEUE_EVENTS = 1024;
+  static final int QUEUE_EVENTS = 10_000;
+  static final long QUEUE_BYTES = 16L * 1024 * 1024;
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
   private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -143,7 +145,7 @@ public final class TailApi {
       out.flush();
       long heartbeatNanos = HEARTBEAT.toNanos();
       while (!session.dropped && tail.isRunning()) {
-        byte[] data = session.queue.poll(heartbeatNanos, TimeUnit.NANOSECONDS);
+        byte[] data = session.take(heartbeatNanos);
         if (session.dropped) {
           break;
         }
@@ -151,7 +153,7 @@ public final class TailApi {
           out.write(KEEPALIVE);
         } else {
           out.write(data);
-          for (byte[] more; (more = session.queue.poll()) != null; ) {
+          for (byte[] more; (more = session.take(0)) != null; ) {
             out.write(more);
           }
         }
@@ -175,6 +177,8 @@ public final class TailApi {
   private final class Session {
     final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_EVENTS);
     final Thread writer;
+    final java.util.concurrent.atomic.AtomicLong queued =
+        new java.util.concurrent.atomic.AtomicLong();
     volatile boolean dropped;
     private boolean closed; // guarded by this
 
@@ -194,9 +198,18 @@ public final class TailApi {
       byte[] frame =
           ("event: event\nid: " + event.event().id() + "\ndata: " + envelope + "\n\n")
               .getBytes(StandardCharsets.UTF_8);
-      if (!queue.offer(frame)) {
+      if (queued.addAndGet(frame.length) > QUEUE_BYTES || !queue.offer(frame)) {
         drop(event.event().bus());
       }
+    }
+
+    /** On the writer's thread: the next frame, waiting up to {@code nanos}; null if none. */
+    byte[] take(long nanos) throws InterruptedException {
+      byte[] frame = queue.poll(nanos, TimeUnit.NANOSECONDS);
+      if (frame != null) {
+        queued.addAndGet(-frame.length);
+      }
+      return frame;
     }
 
     /** Marks the session dropped and interrupts its writer, unless the writer has finished. */
@@ -206,7 +219,8 @@ public final class TailApi {
       }
       dropped = true;
       dropped();
-      LOG.warn("tail of bus {} dropped: its client did not read {} events", bus, QUEUE_EVENTS);
+      LOG.warn(
+          "tail of bus {} dropped: its client did not read {} queued events", bus, queue.size());
       writer.interrupt(); // a socket write blocked in the writer ends, closing the connection
     }
 
