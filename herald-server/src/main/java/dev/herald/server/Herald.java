@@ -14,6 +14,8 @@ import dev.herald.engine.config.ConfigFeed;
 import dev.herald.engine.delivery.DeliveryPool;
 import dev.herald.engine.delivery.DeliverySettings;
 import dev.herald.engine.delivery.TargetRuntime;
+import dev.herald.engine.inspect.DeliveryBacklog;
+import dev.herald.engine.inspect.EventSearch;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
@@ -37,11 +39,14 @@ import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
+import dev.herald.server.http.ConsoleApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.http.HttpSettings;
 import dev.herald.server.http.QueueApi;
+import dev.herald.server.http.StatsApi;
+import dev.herald.server.http.TailApi;
 import dev.herald.server.http.TlsFiles;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestBusPublisher;
@@ -246,6 +251,11 @@ public final class Herald implements AutoCloseable {
     Routing routing =
         startRouting(store, topics, buses, reader, clock, metrics, instanceId, services, keyRing);
     feedOnceStarted.set(routing.feed());
+    EventSearch search =
+        open(new EventSearch(engine.bootstrapServers(), engine.maxMessageBytes(), 2));
+    DeliveryBacklog backlog = open(new DeliveryBacklog(engine.bootstrapServers()));
+    RouterSettings envelopeSettings =
+        RouterSettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes());
     scheduleKeyUpkeep(keyRing);
     RateLimits limits = new RateLimits(rateLimits, clock, metrics);
     Readiness readiness =
@@ -270,7 +280,18 @@ public final class Herald implements AutoCloseable {
                     .map(cert -> TlsFiles.load(cert, security.tlsKey().orElseThrow())),
                 new AuthFilter(keyRing, security.metricsPublic(), limits)::register,
                 new KeysApi(keys, keyRing)::register,
-                new EventsApi(ingest, reader, topics, buses, store, metrics, limits)::register,
+                new EventsApi(ingest, reader, topics, buses, store, metrics, limits, search, clock)
+                    ::register,
+                new TailApi(
+                        buses,
+                        topics,
+                        engine.bootstrapServers(),
+                        engine.maxMessageBytes(),
+                        envelopeSettings.account(),
+                        envelopeSettings.region())
+                    ::register,
+                new StatsApi(store, store, routing.liveState(), backlog, metrics, clock)::register,
+                new ConsoleApi()::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new AuditApi(store, new AuditVerifier(store))::register,

@@ -71,6 +71,20 @@ class ApiKeysTest {
   }
 
   @Test
+  void theConsoleFilesNeedNoKeyButItsDataAndTheTailDo() {
+    assertThat(anonymous.get("/console/").status()).isEqualTo(200);
+    assertThat(anonymous.get("/console/app.js").status()).isEqualTo(200);
+    assertUnauthorized(anonymous.get("/v1/stats"));
+    assertUnauthorized(anonymous.get("/v1/events?source=x"));
+    assertUnauthorized(anonymous.get("/v1/buses/default/tail"));
+    assertUnauthorized(admin.as("hk_boot.wrong-secret-0123456789").get("/v1/buses/default/tail"));
+    KeyClient reader = keyWith("read");
+    assertThat(reader.get("/v1/stats").status()).isEqualTo(200);
+    assertThat(reader.get("/v1/events?source=x").status()).isEqualTo(200);
+    assertForbidden(reader.post("/v1/targets/jobs/dlq/redrive", "{'all':true}"), "admin");
+  }
+
+  @Test
   void withoutAKeyOnlyHealthAnswers() {
     assertThat(anonymous.get("/health/live").status()).isEqualTo(200);
     assertThat(anonymous.get("/health/ready").status()).isIn(200, 503);

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.EventId;
+import dev.herald.core.event.EventQuery;
 import dev.herald.core.event.Names;
+import dev.herald.core.event.PublishedEvent;
 import dev.herald.core.json.Json;
 import dev.herald.engine.bus.EventReader;
+import dev.herald.engine.inspect.EventSearch;
 import dev.herald.engine.topic.Topics;
 import dev.herald.server.auth.AuthFilter;
 import dev.herald.server.auth.Principal;
@@ -27,6 +30,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -34,7 +38,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code POST /v1/events} and {@code GET /v1/events/{id}}. Stateless; thread-safe. */
+/**
+ * {@code POST /v1/events}, {@code GET /v1/events/{id}} (an event and its journey) and {@code GET
+ * /v1/events?bus=&source=&detailType=&from=&to=} (a search of a bus's recent events, read from its
+ * topic: {@link EventSearch}). Stateless; thread-safe.
+ */
 public final class EventsApi {
   public static final int MAX_ENTRIES = 1000;
   public static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
@@ -48,6 +56,11 @@ public final class EventsApi {
   private final JournalStore store;
   private final Timer latency;
   private final RateLimits limits;
+  private final EventSearch search;
+  private final InstantSource clock;
+
+  /** The most records one search request reads (its page may be short, with a cursor). */
+  static final int SEARCH_SCAN_BUDGET = 100_000;
 
   public EventsApi(
       IngestService ingest,
@@ -56,8 +69,12 @@ public final class EventsApi {
       BusDirectory buses,
       JournalStore store,
       MeterRegistry metrics,
-      RateLimits limits) {
+      RateLimits limits,
+      EventSearch search,
+      InstantSource clock) {
     this.limits = limits;
+    this.search = search;
+    this.clock = clock;
     this.store = store;
     this.ingest = ingest;
     this.reader = reader;
@@ -72,6 +89,7 @@ public final class EventsApi {
 
   public void register(HttpRouting.Builder routing) {
     routing.post("/v1/events", this::publish);
+    routing.get("/v1/events", this::search);
     routing.get("/v1/events/{id}", this::get);
   }
 
@@ -162,6 +180,44 @@ public final class EventsApi {
       }
     }
     return body;
+  }
+
+  private void search(ServerRequest req, ServerResponse res) {
+    Map<String, String> parameters = new HashMap<>();
+    for (String name : req.query().names()) {
+      parameters.put(name, req.query().first(name).orElse(""));
+    }
+    EventQuery query = EventQuery.parse(parameters, clock.instant());
+    var bus =
+        buses
+            .byName(query.bus())
+            .orElseThrow(
+                () ->
+                    new ApiError(
+                        400, "InvalidField", "bus '" + query.bus() + "' does not exist", "bus"));
+    int partitions = topics.partitions(Topics.busTopic(bus.name())).orElse(0);
+    EventSearch.Result page =
+        search.search(
+            bus.name(),
+            bus.ordinal(),
+            partitions,
+            query.from(),
+            query.to(),
+            query::accepts,
+            query.limit(),
+            query.after(),
+            SEARCH_SCAN_BUDGET);
+    ObjectNode body = Json.object();
+    ArrayNode events = body.putArray("events");
+    for (PublishedEvent event : page.events()) {
+      events.add(EventCodec.toJson(event));
+    }
+    if (page.next().isPresent()) {
+      body.put("next", EventQuery.cursor(page.next().get()));
+    } else {
+      body.putNull("next");
+    }
+    Http.send(res, 200, body);
   }
 
   private void get(ServerRequest req, ServerResponse res) {
