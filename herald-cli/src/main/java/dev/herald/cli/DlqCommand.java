@@ -157,14 +157,16 @@ final class DlqCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Deliver dead letters again (with fresh retries) and print how many.")
   static final class RedriveCommand extends TargetCommand {
+    /** Dead letters per page of {@code --all}: one list and one redrive request each. */
+    static final int PAGE = 500;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Selection selection;
 
     @Override
     int run(HeraldClient client) {
       if (selection.all) {
-        System.out.println("redriven " + client.redriveAll(target));
-        return 0;
+        return redriveAll(client, target);
       }
       List<String> ids = selection.distinctIds();
       int redriven = client.redrive(target, ids);
@@ -172,6 +174,47 @@ final class DlqCommand implements Runnable {
       warnUnknown(target, ids.size(), redriven);
       return 0;
     }
+  }
+
+  /**
+   * {@code --all}: a page of dead letters at a time, each redriven by id, with a progress bar on a
+   * terminal (lines otherwise) and every letter not redriven printed with its code. Letters that
+   * stay (shaping still fails) keep their ids, so the pages move on past them.
+   */
+  private static int redriveAll(HeraldClient client, String target) {
+    long total = client.deadLetterTotal(target);
+    Progress progress = new Progress(System.err, Progress.onTerminal(), "redrive", total);
+    long done = 0;
+    long redriven = 0;
+    List<String> failures = new ArrayList<>();
+    Optional<String> after = Optional.empty();
+    progress.update(0, "");
+    do {
+      DeadLetterPage page = client.deadLetters(target, RedriveCommand.PAGE, after);
+      List<String> ids = page.entries().stream().map(e -> e.path("id").asText()).toList();
+      if (!ids.isEmpty()) {
+        JsonNode answer = client.redriveBatch(target, ids);
+        redriven += answer.path("redriven").asLong();
+        answer
+            .path("failed")
+            .forEach(
+                f ->
+                    failures.add(
+                        f.path("id").asText()
+                            + " "
+                            + f.path("code").asText()
+                            + ": "
+                            + f.path("message").asText()));
+        done += ids.size();
+      }
+      progress.update(done, "redriven " + redriven + ", failed " + failures.size());
+      after = page.next();
+    } while (after.isPresent());
+    progress.finish();
+    failures.forEach(f -> System.err.println("herald: not redriven: " + f));
+    System.out.println(
+        "redriven " + redriven + (failures.isEmpty() ? "" : ", failed " + failures.size()));
+    return failures.isEmpty() ? 0 : 1;
   }
 
   @Command(

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       TargetsCommand.class,
       AuditCommand.class,
       AnalyticsCommand.class,
-      KeysCommand.class
+      KeysCommand.class,
+      TailCommand.class
     })
 public final class Main implements Runnable {
 

@@ -174,6 +174,89 @@ public final class HeraldClient {
     return total;
   }
 
+  /**
+   * Redrives up to {@value #ID_BATCH} given dead letters in one request and answers the API's
+   * object: {@code redriven}, and {@code failed}, one {@code {id, code, message}} per letter not
+   * redriven (already redriven or purged: {@code DeadLetterNotFound}; shaping still failing).
+   */
+  public JsonNode redriveBatch(String target, List<String> ids) {
+    if (ids.size() > ID_BATCH) {
+      throw new IllegalArgumentException("at most " + ID_BATCH + " ids per redrive request");
+    }
+    ObjectNode body = MAPPER.createObjectNode();
+    ArrayNode array = body.putArray("ids");
+    ids.forEach(array::add);
+    return call("POST", dlqPath(target) + "/redrive", body.toString());
+  }
+
+  /** How many dead letters a target holds now ({@code total} of the dead-letter list). */
+  public long deadLetterTotal(String target) {
+    return call("GET", dlqPath(target) + "?limit=1", null).path("total").asLong();
+  }
+
+  /**
+   * Follows the live tail of a bus ({@code GET /v1/buses/{bus}/tail}, server-sent events): calls
+   * {@code onEvent} with each event's data (the delivered envelope as JSON text) until the server
+   * ends the stream or the thread is interrupted. The key travels in the Authorization header.
+   *
+   * @param pattern an EventBridge pattern (JSON text) the events must match, or empty for all
+   * @param onReady called once the server has started the tail
+   */
+  public void tail(
+      String bus,
+      Optional<String> pattern,
+      Runnable onReady,
+      java.util.function.Consumer<String> onEvent) {
+    String path = "v1/buses/" + encode(bus) + "/tail";
+    if (pattern.isPresent()) {
+      path += "?pattern=" + encode(pattern.get());
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream").GET();
+    key.ifPresent(k -> request.header("Authorization", "Bearer " + k));
+    HttpResponse<java.util.stream.Stream<String>> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new HeraldClientException(
+          0, "ConnectionFailed", "cannot reach Herald at " + base + ": " + e, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try (java.util.stream.Stream<String> lines = response.body()) {
+      if (response.statusCode() >= 300) {
+        String text = String.join("\n", lines.toList());
+        JsonNode error;
+        try {
+          error = MAPPER.readTree(text).path("error");
+        } catch (IOException e) {
+          error = MAPPER.createObjectNode();
+        }
+        throw new HeraldClientException(
+            response.statusCode(),
+            error.path("code").asText("HttpStatus" + response.statusCode()),
+            error.path("message").asText(text),
+            text(error, "field"));
+      }
+      String type = "message";
+      for (java.util.Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+        String line = it.next();
+        if (line.startsWith("event: ")) {
+          type = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          if (type.equals("ready")) {
+            onReady.run();
+          } else if (type.equals("event")) {
+            onEvent.accept(line.substring(6));
+          }
+        } else if (line.isEmpty()) {
+          type = "message";
+        }
+      }
+    }
+  }
+
   /** Redrives every dead letter of a target; returns how many were redriven. */
   public int redriveAll(String target) {
     ObjectNode body = MAPPER.createObjectNode().put("all", true);

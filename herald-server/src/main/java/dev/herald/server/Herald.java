@@ -15,6 +15,8 @@ import dev.herald.engine.config.ConfigFeed;
 import dev.herald.engine.delivery.DeliveryPool;
 import dev.herald.engine.delivery.DeliverySettings;
 import dev.herald.engine.delivery.TargetRuntime;
+import dev.herald.engine.inspect.DeliveryBacklog;
+import dev.herald.engine.inspect.EventSearch;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
@@ -38,15 +40,23 @@ import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
+import dev.herald.server.http.ConsoleApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.http.HttpSettings;
 import dev.herald.server.http.QueueApi;
+import dev.herald.server.http.StatsApi;
+import dev.herald.server.http.TailApi;
 import dev.herald.server.http.TlsFiles;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.IngestBusPublisher;
 import dev.herald.server.ingest.IngestService;
+import dev.herald.server.limits.RateLimitSettings;
+import dev.herald.server.limits.RateLimits;
+import dev.herald.server.ops.BacklogMetrics;
+import dev.herald.server.ops.HealthMetrics;
+import dev.herald.server.ops.LogFormat;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
@@ -168,11 +178,22 @@ public final class Herald implements AutoCloseable {
   private void startAll() {
     long started = System.nanoTime();
     boolean loopback = isLoopback(config.host());
+    LogFormat.check(env);
     // bad allow-list entries stop the start, naming the entry
     outbound =
         OutboundRules.parse(loopback, env.getOrDefault("HERALD_OUTBOUND_ALLOW", ""), ownPorts);
     if (config.port() > 0) {
       ownPorts.add(config.port());
+    }
+    RateLimitSettings rateLimits = RateLimitSettings.of(env); // a bad value stops the start
+    if (rateLimits.any()) {
+      LOG.info(
+          "rate limits per second: per key {} {}, per bus {} {}, bursts of {} s",
+          rateLimits.perKey().isPresent() ? rateLimits.perKey().getAsInt() : "none",
+          rateLimits.keyOverrides(),
+          rateLimits.perBus().isPresent() ? rateLimits.perBus().getAsInt() : "none",
+          rateLimits.busOverrides(),
+          rateLimits.burstSeconds());
     }
     createDataDir();
     // first opened, last closed: spans of the final deliveries are still exported
@@ -238,7 +259,13 @@ public final class Herald implements AutoCloseable {
     Routing routing =
         startRouting(store, topics, buses, reader, clock, metrics, instanceId, services, keyRing);
     feedOnceStarted.set(routing.feed());
+    EventSearch search =
+        open(new EventSearch(engine.bootstrapServers(), engine.maxMessageBytes(), 2));
+    DeliveryBacklog backlog = open(new DeliveryBacklog(engine.bootstrapServers()));
+    RouterSettings envelopeSettings =
+        RouterSettings.defaults(engine.bootstrapServers(), engine.maxMessageBytes());
     scheduleKeyUpkeep(keyRing);
+    RateLimits limits = new RateLimits(rateLimits, clock, metrics);
     Readiness readiness =
         new Readiness(clock)
             .check("engine", () -> engineProblem(topics))
@@ -248,6 +275,8 @@ public final class Herald implements AutoCloseable {
                   store.checkWritable();
                   return null;
                 });
+    HealthMetrics.bind(readiness, metrics);
+    open(new BacklogMetrics(store, store, store, topics, metrics).start());
     http =
         open(
             HttpServer.start(
@@ -257,9 +286,20 @@ public final class Herald implements AutoCloseable {
                 security
                     .tlsCert()
                     .map(cert -> TlsFiles.load(cert, security.tlsKey().orElseThrow())),
-                new AuthFilter(keyRing, security.metricsPublic())::register,
+                new AuthFilter(keyRing, security.metricsPublic(), limits)::register,
                 new KeysApi(keys, keyRing)::register,
-                new EventsApi(ingest, reader, topics, buses, store, metrics)::register,
+                new EventsApi(ingest, reader, topics, buses, store, metrics, limits, search, clock)
+                    ::register,
+                new TailApi(
+                        buses,
+                        topics,
+                        engine.bootstrapServers(),
+                        engine.maxMessageBytes(),
+                        envelopeSettings.account(),
+                        envelopeSettings.region())
+                    ::register,
+                new StatsApi(store, store, routing.liveState(), backlog, metrics, clock)::register,
+                new ConsoleApi()::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new AuditApi(store, new AuditVerifier(store))::register,

@@ -1,12 +1,14 @@
 package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.herald.core.auth.KeyToken;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +68,20 @@ class ApiKeysTest {
     assertThat(answer.code()).isEqualTo("Unauthorized");
     assertThat(answer.raw().headers().firstValue("WWW-Authenticate"))
         .contains("Bearer realm=\"herald\"");
+  }
+
+  @Test
+  void theConsoleFilesNeedNoKeyButItsDataAndTheTailDo() {
+    assertThat(anonymous.get("/console/").status()).isEqualTo(200);
+    assertThat(anonymous.get("/console/app.js").status()).isEqualTo(200);
+    assertUnauthorized(anonymous.get("/v1/stats"));
+    assertUnauthorized(anonymous.get("/v1/events?source=x"));
+    assertUnauthorized(anonymous.get("/v1/buses/default/tail"));
+    assertUnauthorized(admin.as("hk_boot.wrong-secret-0123456789").get("/v1/buses/default/tail"));
+    KeyClient reader = keyWith("read");
+    assertThat(reader.get("/v1/stats").status()).isEqualTo(200);
+    assertThat(reader.get("/v1/events?source=x").status()).isEqualTo(200);
+    assertForbidden(reader.post("/v1/targets/jobs/dlq/redrive", "{'all':true}"), "admin");
   }
 
   @Test
@@ -296,6 +312,16 @@ class ApiKeysTest {
       String id = second.key().substring(0, second.key().indexOf('.'));
       second.put("/v1/buses/logged", "{}");
       second.delete("/v1/buses/no-such-bus");
+      // the line is logged once the answer is sent: wait for it
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                synchronized (appender) { // the appender appends under its own lock
+                  return appender.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().contains("no-such-bus"));
+                }
+              });
 
       List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
       assertThat(lines)

@@ -21,6 +21,18 @@ class OperationsTest {
   }
 
   @Test
+  void entriesOfAnUnknownBusAreCountedUnderTheBusDashNotUnderTheNameTheClientChose() {
+    String bus = "no-such-bus-" + java.util.UUID.randomUUID();
+    postJson(
+        herald, "{'entries':[{'source':'s','detailType':'T','detail':{},'bus':'" + bus + "'}]}");
+    String text = new String(get(herald, "/metrics").raw().body(), StandardCharsets.UTF_8);
+    assertThat(text)
+        .containsPattern(
+            "(?m)^herald_ingest_entries_rejected_total\\{bus=\"-\",code=\"[A-Za-z]+\"} [1-9]")
+        .doesNotContain(bus);
+  }
+
+  @Test
   void metricsCountAcceptedAndRejectedEntriesByCodeAndTimeRequests() {
     postJson(
         herald,
@@ -30,8 +42,9 @@ class OperationsTest {
     assertThat(metrics.header("Content-Type")).startsWith("text/plain");
     String text = new String(metrics.raw().body(), StandardCharsets.UTF_8);
     assertThat(text)
-        .containsPattern("(?m)^herald_ingest_entries_accepted_total [1-9]")
-        .containsPattern("(?m)^herald_ingest_entries_rejected_total\\{code=\"MissingField\"} [1-9]")
+        .containsPattern("(?m)^herald_ingest_entries_accepted_total\\{bus=\"default\"} [1-9]")
+        .containsPattern(
+            "(?m)^herald_ingest_entries_rejected_total\\{bus=\"default\",code=\"MissingField\"} [1-9]")
         .contains("herald_ingest_request_latency_seconds_bucket")
         .contains("jvm_memory_used_bytes");
   }

@@ -2,6 +2,7 @@ package dev.herald.store;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A bus as stored: its name, the ordinal encoded in the ids of its events, and its settings.
@@ -13,6 +14,8 @@ import java.util.Objects;
  * @param version incremented on every change; the {@code If-Match} value of the admin API
  * @param createdAt when the bus was created
  * @param updatedAt when the bus last changed
+ * @param changedBy who created or last changed it (see {@link Stored#changedBy}); empty when
+ *     unknown
  */
 public record Bus(
     String name,
@@ -21,7 +24,8 @@ public record Bus(
     int archiveRetentionDays,
     long version,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Optional<String> changedBy) {
 
   /** The largest ordinal: ordinals are 16 bits of an event id. */
   public static final int MAX_ORDINAL = 0xFFFF;
@@ -31,6 +35,7 @@ public record Bus(
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    Objects.requireNonNull(changedBy, "changedBy");
     if (ordinal < 0 || ordinal > MAX_ORDINAL) {
       throw new IllegalArgumentException(
           "ordinal must be between 0 and " + MAX_ORDINAL + ", got " + ordinal);

@@ -30,6 +30,12 @@ import java.util.OptionalLong;
 public interface ConfigStore {
 
   /**
+   * The {@code changedBy} of a put that names nobody: stored as unknown, read back as empty. Every
+   * put records who made it ({@link Stored#changedBy}, {@link Bus#changedBy}).
+   */
+  String NOBODY = "";
+
+  /**
    * Returns the bus named {@code name}, creating it with {@code description} and the next free
    * ordinal when it does not exist. An existing bus is returned unchanged. Safe against concurrent
    * calls, also from several Herald instances sharing one PostgreSQL database: exactly one bus is
@@ -56,7 +62,12 @@ public interface ConfigStore {
    * @throws IllegalArgumentException when the name is not a valid bus name
    * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
    */
-  Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch);
+  Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch, String changedBy);
+
+  /** {@link #putBus(BusSpecs.BusSpec, OptionalLong, String)} recording no {@code changedBy}. */
+  default Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch) {
+    return putBus(spec, ifMatch, NOBODY);
+  }
 
   /**
    * Deletes a bus that has no rules. Any bus may be deleted, {@code default} included; its ordinal
@@ -79,7 +90,12 @@ public interface ConfigStore {
    * @throws IllegalArgumentException when the name is not a valid target name
    * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
    */
-  Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch);
+  Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch, String changedBy);
+
+  /** {@link #putTarget(TargetSpec, OptionalLong, String)} recording no {@code changedBy}. */
+  default Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch) {
+    return putTarget(spec, ifMatch, NOBODY);
+  }
 
   /**
    * The target named {@code name}, secrets in clear.
@@ -114,7 +130,12 @@ public interface ConfigStore {
    * @throws ConfigException.Conflict {@code UnknownTarget}, naming every missing target
    * @throws ConfigException.VersionMismatch when {@code ifMatch} is not the stored version
    */
-  Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch);
+  Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch, String changedBy);
+
+  /** {@link #putRule(RuleSpec, OptionalLong, String)} recording no {@code changedBy}. */
+  default Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch) {
+    return putRule(spec, ifMatch, NOBODY);
+  }
 
   /** The rule {@code name} of {@code bus}. */
   Optional<Stored<RuleSpec>> rule(String bus, String name);

@@ -29,6 +29,9 @@ public interface DeadLetterStore {
   /** A page of the dead letters of {@code target}, by id (see {@link StateStore} for paging). */
   Page<DeadLetter> deadLetters(String target, int limit, Optional<String> after);
 
+  /** How many dead letters {@code target} holds now (its dead-letter queue's depth). */
+  int countDeadLetters(String target);
+
   /** The dead letter {@code id} of {@code target}. */
   Optional<DeadLetter> deadLetter(String target, String id);
 

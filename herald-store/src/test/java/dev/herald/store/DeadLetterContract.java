@@ -60,6 +60,18 @@ abstract class DeadLetterContract extends ContractPart {
   }
 
   @Test
+  void countDeadLettersCountsOneTargetsDepth() {
+    store()
+        .addDeadLetters(
+            List.of(letter("hook", "k1"), letter("hook", "k2"), letter("mailer", "k1")));
+    store().addDeadLetters(List.of(letter("hook", "k1"))); // the same delivery: still one letter
+
+    assertThat(store().countDeadLetters("hook")).isEqualTo(2);
+    assertThat(store().countDeadLetters("mailer")).isEqualTo(1);
+    assertThat(store().countDeadLetters("nobody")).isZero();
+  }
+
+  @Test
   void aDeadLetterIsStoredAsGiven() {
     DeadLetter given = letter("hook", "k1", 3, T0.plusSeconds(30)).withId("MY-ID");
 

@@ -75,6 +75,14 @@ abstract class StateStoreContract {
   }
 
   @Nested
+  class ChangedBy extends ChangedByContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
   class Targets extends TargetContract {
     @Override
     StateStoreContract contract() {

@@ -18,7 +18,8 @@ public final class BusSpecs {
     String description = body.text("description", 512).orElse("");
     int retention =
         (int) body.number("archiveRetentionDays", DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS);
-    for (String echoed : new String[] {"name", "version", "ordinal", "createdAt", "updatedAt"}) {
+    for (String echoed :
+        new String[] {"name", "version", "ordinal", "createdAt", "updatedAt", "changedBy"}) {
       body.node(echoed); // a GET's body may be sent back as it is
     }
     body.finish();

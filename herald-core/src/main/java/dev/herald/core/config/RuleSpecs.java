@@ -38,6 +38,7 @@ public final class RuleSpecs {
     body.node("version");
     body.node("name");
     body.node("bus");
+    body.node("changedBy"); // echoed back from a GET: recorded by the server, ignored here
     body.finish();
     return new RuleSpec(bus, name, canonical, enabled, description, targets);
   }

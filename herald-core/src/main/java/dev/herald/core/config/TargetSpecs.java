@@ -71,6 +71,7 @@ public final class TargetSpecs {
     body.node("version");
     body.node("name");
     body.node("state");
+    body.node("changedBy");
     body.finish();
     return new TargetSpec(
         name, type, settings, enabled, timeoutMs, retry, concurrency, rate, circuit, ordered);

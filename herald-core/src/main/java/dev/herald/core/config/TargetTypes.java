@@ -21,10 +21,14 @@ public final class TargetTypes {
       Map.of(
           "webhook",
           new Type(
-              Set.of("url", "method", "headers", "secret", "format", "auth"),
+              Set.of("url", "method", "headers", "secret", "format", "auth", "tls"),
               List.of("url"),
               List.of(
-                  "/secret", "/auth/basic/password", "/auth/bearer", "/auth/oauth/clientSecret")),
+                  "/secret",
+                  "/auth/basic/password",
+                  "/auth/bearer",
+                  "/auth/oauth/clientSecret",
+                  "/tls/clientKey")),
           "email",
           new Type(
               Set.of("smtp", "from", "to", "cc", "subject", "text", "html"),
@@ -93,6 +97,7 @@ public final class TargetTypes {
                       "/auth/basic/password",
                       "/auth/bearer",
                       "/auth/oauth/clientSecret", // its access tokens go to the URL
+                      "/tls/clientKey", // the client certificate's identity proven to the URL
                       "/headers/*"),
               "/auth/oauth/tokenUrl", List.of("/auth/oauth/clientSecret")),
           "email",

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,18 +26,24 @@ final class Deliverer {
   private final RandomGenerator random;
   private final Consumer<String> onGone;
   private final CallCounts calls;
+  private final ObjLongConsumer<String> timer;
   private final AttemptSpans spans;
 
+  /**
+   * @param timer told how long each call to a target took: its name and nanoseconds
+   */
   Deliverer(
       InstantSource clock,
       RandomGenerator random,
       Consumer<String> onGone,
       CallCounts calls,
+      ObjLongConsumer<String> timer,
       Tracing tracing) {
     this.clock = clock;
     this.random = random;
     this.onGone = onGone;
     this.calls = calls;
+    this.timer = timer;
     this.spans = new AttemptSpans(tracing);
   }
 
@@ -76,8 +83,10 @@ final class Deliverer {
       calls.ended();
       target.release();
     }
+    long nanos = System.nanoTime() - startNanos;
     AttemptSpans.end(span, outcome);
-    Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+    timer.accept(target.name(), nanos);
+    Duration latency = Duration.ofNanos(nanos);
     return decide(work, target, outcome, latency, backlog);
   }
 
@@ -101,6 +110,7 @@ final class Deliverer {
             work, now, now, g.code(), g.message(), target.spec().ordered());
       }
       case Outcome.Retry r -> {
+        target.failedWith(r.code(), r.message()); // the reason, should the circuit open now
         target.circuit().onFailure();
         target.limit().onSample(latency, false, backlog);
         yield retry(work, target, now, r);

@@ -1,6 +1,7 @@
 package dev.herald.engine.delivery;
 
 import dev.herald.engine.router.TargetHeaders;
+import dev.herald.engine.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   static Consumer<byte[], byte[]> kafkaConsumer(DeliverySettings settings, int index) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "herald.delivery");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.DELIVERY_GROUP);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-delivery-" + index);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -53,8 +55,13 @@ public final class DeliveryPool implements AutoCloseable {
   private final List<DeliveryConsumer> consumers = new CopyOnWriteArrayList<>();
   private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
 
-  /** Per target, one counter per kind of result, in {@link #kindIndex} order. */
-  private final Map<String, Counter[]> attemptCounters = new ConcurrentHashMap<>();
+  /** Per target, the meters of its results, made at its first result. */
+  private final Map<String, TargetMeters> targetMeters = new ConcurrentHashMap<>();
+
+  private final FailureLog failureLog;
+  private final ScheduledExecutorService logFlusher =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("herald-delivery-log").daemon().factory());
 
   private final ResultRecorder recorder;
   private final CallCounts calls = new CallCounts();
@@ -94,7 +101,8 @@ public final class DeliveryPool implements AutoCloseable {
     this.loader = loader;
     this.clock = clock;
     this.metrics = metrics;
-    this.deliverer = new Deliverer(clock, random, onGone, calls, tracing);
+    this.deliverer = new Deliverer(clock, random, onGone, calls, this::timeAttempt, tracing);
+    this.failureLog = new FailureLog(clock);
     this.recorder = new ResultRecorder(ledger, calls);
     this.scheduler =
         new RetryScheduler(
@@ -134,6 +142,8 @@ public final class DeliveryPool implements AutoCloseable {
       consumer.start();
     }
     scheduler.start();
+    var unused = // runs until close() shuts the executor down; flush() does not throw
+        logFlusher.scheduleWithFixedDelay(failureLog::flush, 1, 1, TimeUnit.SECONDS);
   }
 
   /**
@@ -166,6 +176,10 @@ public final class DeliveryPool implements AutoCloseable {
     List<Meter> meters = gauges.remove(target);
     if (meters != null) {
       meters.forEach(metrics::remove);
+    }
+    TargetMeters results = targetMeters.remove(target);
+    if (results != null) {
+      results.all().forEach(metrics::remove);
     }
   }
 
@@ -317,12 +331,15 @@ public final class DeliveryPool implements AutoCloseable {
 
   private void run(Work work, TargetRuntime target, Runnable done) {
     boolean recorded = false;
+    DeliveryMdc.put(work);
     try {
       AttemptResult result = deliverer.attempt(work, target);
       while (result instanceof AttemptResult.Retrying retry && retry.inPlace()) {
         recordAttempt(result);
         sleepUntil(retry.due());
-        result = deliverer.attempt(retry.work().nextAttempt(), target);
+        Work next = retry.work().nextAttempt();
+        DeliveryMdc.put(next);
+        result = deliverer.attempt(next, target);
       }
       recordAttempt(result);
       recorded = true;
@@ -340,6 +357,7 @@ public final class DeliveryPool implements AutoCloseable {
       if (!work.fromRetry()) {
         endInProgress(work.deliveryKey(), recorded);
       }
+      DeliveryMdc.clear();
     }
     if (recorded) {
       done.run();
@@ -379,34 +397,33 @@ public final class DeliveryPool implements AutoCloseable {
     record(result, false);
   }
 
+  /**
+   * Records a result, then counts it, times an event's way to delivered, and logs a failure or a
+   * dead letter (rate-limited, {@link FailureLog}).
+   */
   private void record(AttemptResult result, boolean counted) throws InterruptedException {
     recorder.record(result, counted);
-    attemptCounters
-        .computeIfAbsent(result.work().target(), this::attemptCounters)[kindIndex(result)]
-        .increment();
+    TargetMeters meters = meters(result.work().target());
+    meters.results()[TargetMeters.kindIndex(result)].increment();
+    switch (result) {
+      case AttemptResult.Delivered d ->
+          meters.endToEnd().record(Duration.between(d.work().ingestedAt(), d.at()));
+      case AttemptResult.Retrying r -> failureLog.failed(r);
+      case AttemptResult.DeadLettered d -> failureLog.deadLettered(d);
+      case AttemptResult.SkippedDuplicate s -> {}
+    }
   }
 
-  private static final List<String> RESULT_KINDS =
-      List.of("Delivered", "SkippedDuplicate", "Retrying", "DeadLettered");
-
-  private static int kindIndex(AttemptResult result) {
-    return switch (result) {
-      case AttemptResult.Delivered d -> 0;
-      case AttemptResult.SkippedDuplicate s -> 1;
-      case AttemptResult.Retrying r -> 2;
-      case AttemptResult.DeadLettered d -> 3;
-    };
+  /** Times one call to a target (whatever it answered). */
+  private void timeAttempt(String target, long nanos) {
+    meters(target).attemptLatency().record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  private Counter[] attemptCounters(String target) {
-    return RESULT_KINDS.stream()
-        .map(
-            kind ->
-                Counter.builder("herald.delivery.attempts")
-                    .tag("target", target)
-                    .tag("result", kind)
-                    .register(metrics))
-        .toArray(Counter[]::new);
+  private TargetMeters meters(String target) {
+    TargetMeters known = targetMeters.get(target);
+    return known != null
+        ? known
+        : targetMeters.computeIfAbsent(target, t -> TargetMeters.register(metrics, t));
   }
 
   DeliveryLedger ledger() {
@@ -444,6 +461,8 @@ public final class DeliveryPool implements AutoCloseable {
     scheduler.close();
     attempts.shutdownNow();
     recorder.close();
+    logFlusher.shutdownNow();
+    failureLog.flush();
     targets.values().forEach(DeliveryPool::closeQuietly);
   }
 }

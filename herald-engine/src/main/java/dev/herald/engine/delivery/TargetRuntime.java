@@ -7,6 +7,7 @@ import dev.herald.core.delivery.CircuitBreaker;
 import dev.herald.core.delivery.RateLimiter;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,24 +31,49 @@ public final class TargetRuntime implements AutoCloseable {
   private int inFlight;
   private volatile boolean enabled;
 
+  /** The last retryable failure, "code: message": why the circuit opened, when it does. */
+  private volatile String lastFailure = "";
+
   public TargetRuntime(TargetSpec spec, Target target, InstantSource clock) {
     this.spec = spec;
     this.target = target;
     this.circuit =
-        new CircuitBreaker(
-            spec.circuit(),
-            clock,
-            (from, to) -> {
-              if (to == CircuitBreaker.State.OPEN) {
-                LOG.warn("target {}: circuit {} -> open; its deliveries wait", spec.name(), from);
-              } else {
-                LOG.info("target {}: circuit {} -> {}", spec.name(), from, to);
-              }
-            });
+        new CircuitBreaker(spec.circuit(), clock, (from, to) -> circuitChanged(from, to, clock));
     this.limit = new AdaptiveLimit(spec.concurrencyMax());
     this.rate =
         spec.rateLimitPerSecond().map(perSecond -> new RateLimiter(perSecond, System::nanoTime));
     this.enabled = spec.enabled();
+  }
+
+  /** Notes a retryable failure before the circuit hears of it: the reason it gives if it opens. */
+  void failedWith(String code, String message) {
+    lastFailure = code + ": " + message;
+  }
+
+  /** One line per change of the circuit; an opening names the failure that opened it. */
+  private void circuitChanged(
+      CircuitBreaker.State from, CircuitBreaker.State to, InstantSource clock) {
+    String fromName = from.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    String toName = to.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    if (to == CircuitBreaker.State.OPEN) {
+      java.time.Instant until = clock.instant().plusSeconds(spec.circuit().openSeconds());
+      LOG.atWarn()
+          .addKeyValue("circuitFrom", fromName)
+          .addKeyValue("circuitTo", toName)
+          .addKeyValue("reason", lastFailure)
+          .addKeyValue("openUntil", until.toString())
+          .log(
+              "target {}: circuit {} -> open after {}; its deliveries wait until {}",
+              spec.name(),
+              fromName,
+              lastFailure,
+              until);
+    } else {
+      LOG.atInfo()
+          .addKeyValue("circuitFrom", fromName)
+          .addKeyValue("circuitTo", toName)
+          .log("target {}: circuit {} -> {}", spec.name(), fromName, toName);
+    }
   }
 
   public String name() {

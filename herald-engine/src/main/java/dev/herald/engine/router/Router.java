@@ -38,6 +38,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Routes one bus: reads {@code herald.bus.<bus>} in the consumer group {@code herald.router.<bus>}
@@ -115,7 +116,7 @@ public final class Router implements AutoCloseable {
   private static Properties consumerProps(String bus, RouterSettings settings) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "herald.router." + bus);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.routerGroup(bus));
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-router-" + bus);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -153,6 +154,7 @@ public final class Router implements AutoCloseable {
   }
 
   private void loop() {
+    MDC.put("bus", bus); // this thread routes one bus: its lines carry it
     try {
       while (running) {
         try {

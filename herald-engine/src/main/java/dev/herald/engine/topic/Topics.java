@@ -1,6 +1,7 @@
 package dev.herald.engine.topic;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -45,6 +49,14 @@ public final class Topics implements AutoCloseable {
                 "herald-admin"));
     this.maxMessageBytes = maxMessageBytes;
     this.partitions = partitions;
+  }
+
+  /** The consumer group of the delivery consumers (every target topic). */
+  public static final String DELIVERY_GROUP = "herald.delivery";
+
+  /** The consumer group of a bus's router. */
+  public static String routerGroup(String bus) {
+    return "herald.router." + bus;
   }
 
   public static String busTopic(String bus) {
@@ -140,6 +152,69 @@ public final class Topics implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new IllegalStateException("timed out describing " + topic, e);
     }
+  }
+
+  /**
+   * Per topic, the records {@code group} has not consumed yet: on each partition, its end offset
+   * less the group's committed offset (or, where the group has committed none, less the partition's
+   * first offset: the group starts from the earliest record). Topics that do not exist are left
+   * out. A record counts until the offset after it is committed, that is until it was delivered (or
+   * routed) and recorded.
+   */
+  public Map<String, Long> consumerLag(String group, Collection<String> topics) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      partitions(topic)
+          .ifPresent(
+              count -> {
+                for (int p = 0; p < count; p++) {
+                  partitions.add(new TopicPartition(topic, p));
+                }
+              });
+    }
+    if (partitions.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<TopicPartition, Long> latest = offsets(partitions, OffsetSpec.latest());
+      Map<TopicPartition, Long> earliest = offsets(partitions, OffsetSpec.earliest());
+      Map<String, Long> lag = new HashMap<>();
+      for (TopicPartition tp : partitions) {
+        Long end = latest.get(tp);
+        if (end == null) {
+          continue;
+        }
+        OffsetAndMetadata done = committed.get(tp);
+        long from = done != null ? done.offset() : earliest.getOrDefault(tp, end);
+        lag.merge(tp.topic(), Math.max(0, end - from), Long::sum);
+      }
+      return lag;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the offsets of group " + group, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the offsets of group " + group, e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out reading the offsets of group " + group, e);
+    }
+  }
+
+  private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    admin
+        .listOffsets(request)
+        .all()
+        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .forEach((tp, info) -> offsets.put(tp, info.offset()));
+    return offsets;
   }
 
   /** True when the cluster answers within the timeout. */

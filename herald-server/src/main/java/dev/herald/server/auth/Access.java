@@ -24,9 +24,15 @@ sealed interface Access {
   Access READ = new AnyOf(List.of(Scope.READ));
   Access ADMIN = new AnyOf(List.of(Scope.ADMIN));
 
+  /** The console's static files hold no data: its API calls carry the key. */
+  private static boolean isConsoleFile(String method, String path) {
+    return (method.equals("GET") || method.equals("HEAD"))
+        && (path.equals("/console") || path.startsWith("/console/"));
+  }
+
   /** Decides what {@code method} on {@code path} needs. */
   static Access of(String method, String path, boolean metricsPublic) {
-    if (path.equals("/health") || path.startsWith("/health/")) {
+    if (path.equals("/health") || path.startsWith("/health/") || isConsoleFile(method, path)) {
       return OPEN;
     }
     if (path.equals("/metrics")) {

@@ -58,7 +58,8 @@ public final class KeyService {
   public synchronized Created create(String name, List<Scope> scopes, Principal by) {
     requireAdminFirst(scopes);
     KeyToken token = KeyToken.generate(random);
-    ApiKey key = store.putKey(new ApiKeyStore.KeyWrite(token, name, scopes, by.keyId()));
+    ApiKey key =
+        store.putKey(new ApiKeyStore.KeyWrite(token, name, scopes, Optional.of(by.name())));
     changed(key.id(), false);
     LOG.info("API key {} ({}) created with scopes {} by key {}", key.id(), name, scopes, by.name());
     return new Created(key, token);
@@ -71,7 +72,8 @@ public final class KeyService {
     if (!scopes.contains(Scope.ADMIN)) {
       requireNotLastAdmin(token.id(), "take 'admin' from");
     }
-    ApiKey key = store.putKey(new ApiKeyStore.KeyWrite(token, name, scopes, by.keyId()));
+    ApiKey key =
+        store.putKey(new ApiKeyStore.KeyWrite(token, name, scopes, Optional.of(by.name())));
     changed(key.id(), false);
     LOG.info(
         "API key {} ({}) imported with scopes {} by key {}", key.id(), name, scopes, by.name());
@@ -102,7 +104,9 @@ public final class KeyService {
       return;
     }
     String name = current.map(ApiKey::name).orElse("bootstrap");
-    store.putKey(new ApiKeyStore.KeyWrite(token, name, List.of(Scope.ADMIN), Optional.empty()));
+    store.putKey(
+        new ApiKeyStore.KeyWrite(
+            token, name, List.of(Scope.ADMIN), Optional.of(Principal.BOOTSTRAP)));
     ring.reload();
     LOG.info("bootstrap API key {} {}", token.id(), current.isPresent() ? "updated" : "created");
   }

@@ -38,9 +38,21 @@ public record Principal(Optional<String> keyId, List<Scope> scopes) {
     return false;
   }
 
-  /** How logs and {@code changedBy} name the principal. */
+  /** What {@code changedBy} records for a request while auth is off. */
+  public static final String ANONYMOUS = "anonymous";
+
+  /** What {@code changedBy} records for a change Herald makes itself (a target disabled by 410). */
+  public static final String HERALD = "herald";
+
+  /** What {@code changedBy} records for the bootstrap key (HERALD_BOOTSTRAP_KEY). */
+  public static final String BOOTSTRAP = "bootstrap";
+
+  /**
+   * How logs and {@code changedBy} name the principal: the key id, or {@value #ANONYMOUS} while
+   * auth is off.
+   */
   public String name() {
-    return keyId.orElse("none (auth off)");
+    return keyId.orElse(ANONYMOUS);
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.herald.core.pattern.InvalidPatternException;
 import dev.herald.core.pattern.PatternCompiler;
 import dev.herald.engine.config.ConfigChange;
 import dev.herald.engine.config.ConfigFeed;
+import dev.herald.server.auth.Principal;
 import dev.herald.store.Bus;
 import dev.herald.store.ConfigStore;
 import dev.herald.store.Stored;
@@ -57,11 +58,14 @@ public final class ConfigService {
     this.instanceId = instanceId;
   }
 
-  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch) {
+  /**
+   * @param changedBy who makes the change: an API key id, {@code "anonymous"} while auth is off
+   */
+  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch, String changedBy) {
     if (store.bus(spec.name()).isEmpty()) {
       requireRoom("buses", limits.maxBuses(), store::listBuses);
     }
-    Bus bus = store.putBus(spec, ifMatch);
+    Bus bus = store.putBus(spec, ifMatch, changedBy);
     changed(ConfigChange.Kind.BUS, Optional.empty(), bus.name(), bus.version(), false);
     return bus;
   }
@@ -71,12 +75,12 @@ public final class ConfigService {
     changed(ConfigChange.Kind.BUS, Optional.empty(), name, 0, true);
   }
 
-  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch) {
+  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch, String changedBy) {
     if (store.bus(spec.bus()).isEmpty()) {
       throw new ConfigException.NotFound("BusNotFound", "bus '" + spec.bus() + "' does not exist");
     }
     checkBusRoom(spec);
-    Stored<RuleSpec> stored = store.putRule(spec, ifMatch);
+    Stored<RuleSpec> stored = store.putRule(spec, ifMatch, changedBy);
     changed(ConfigChange.Kind.RULE, Optional.of(spec.bus()), spec.name(), stored.version(), false);
     return stored;
   }
@@ -87,7 +91,7 @@ public final class ConfigService {
   }
 
   /** Stores a target; secrets sent back as {@code "***"} keep their stored value. */
-  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch) {
+  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch, String changedBy) {
     TargetSpec toStore = spec;
     Optional<Stored<TargetSpec>> current = store.target(spec.name());
     if (current.isPresent() && current.get().spec().type().equals(spec.type())) {
@@ -100,7 +104,7 @@ public final class ConfigService {
     }
     targetCheck.accept(toStore);
     requireBusOfBusTarget(toStore);
-    Stored<TargetSpec> stored = store.putTarget(toStore, ifMatch);
+    Stored<TargetSpec> stored = store.putTarget(toStore, ifMatch, changedBy);
     changed(ConfigChange.Kind.TARGET, Optional.empty(), spec.name(), stored.version(), false);
     return stored;
   }
@@ -191,15 +195,15 @@ public final class ConfigService {
 
   /** Disables a target (it answered 410): its deliveries wait until it is resumed. */
   public void disableTarget(String name) {
-    setEnabled(name, false);
+    setEnabled(name, false, Principal.HERALD);
   }
 
   /** Re-enables a target disabled by a 410 or by {@code "enabled": false}. */
-  public Stored<TargetSpec> resumeTarget(String name) {
-    return setEnabled(name, true);
+  public Stored<TargetSpec> resumeTarget(String name, String changedBy) {
+    return setEnabled(name, true, changedBy);
   }
 
-  private Stored<TargetSpec> setEnabled(String name, boolean enabled) {
+  private Stored<TargetSpec> setEnabled(String name, boolean enabled, String changedBy) {
     Stored<TargetSpec> current =
         store
             .target(name)
@@ -208,7 +212,8 @@ public final class ConfigService {
                     new ConfigException.NotFound(
                         "TargetNotFound", "target '" + name + "' does not exist"));
     TargetSpec changed = current.spec().withEnabled(enabled);
-    Stored<TargetSpec> stored = store.putTarget(changed, OptionalLong.of(current.version()));
+    Stored<TargetSpec> stored =
+        store.putTarget(changed, OptionalLong.of(current.version()), changedBy);
     changed(ConfigChange.Kind.TARGET, Optional.empty(), name, stored.version(), false);
     return stored;
   }

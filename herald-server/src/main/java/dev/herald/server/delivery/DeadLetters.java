@@ -49,10 +49,43 @@ public final class DeadLetters {
     this.clock = clock;
   }
 
-  /** Redrives the given dead letters of a target (unknown ids are ignored); returns how many. */
-  public int redrive(String target, List<String> ids) {
+  /** A letter asked for that was not redriven, and why. */
+  public record Failure(String id, String code, String message) {}
+
+  /** What a redrive of given ids did: how many became retries, and the ids that did not. */
+  public record Outcome(int redriven, List<Failure> failed) {}
+
+  /**
+   * Redrives the given dead letters of a target; an id that is not a dead letter of the target
+   * (never was, or already redriven or purged) and a letter whose shaping still fails are failures.
+   */
+  public Outcome redrive(String target, List<String> ids) {
     requireTarget(target);
-    return store.redrive(target, decide(store.deadLettersById(target, ids)));
+    List<DeadLetter> letters = store.deadLettersById(target, ids);
+    List<Redrive> redrives = decide(letters);
+    int redriven = store.redrive(target, redrives);
+    java.util.Set<String> found = new java.util.HashSet<>();
+    letters.forEach(l -> found.add(l.id()));
+    List<Failure> failed = new ArrayList<>();
+    for (String id : ids) {
+      if (!found.contains(id)) {
+        failed.add(
+            new Failure(
+                id,
+                "DeadLetterNotFound",
+                "target '"
+                    + target
+                    + "' has no dead letter '"
+                    + id
+                    + "' (already redriven or purged?)"));
+      }
+    }
+    for (Redrive redrive : redrives) {
+      if (redrive instanceof Redrive.StillDead still) {
+        failed.add(new Failure(still.letterId(), still.errorCode(), still.errorMessage()));
+      }
+    }
+    return new Outcome(redriven, List.copyOf(failed));
   }
 
   /**

@@ -7,13 +7,17 @@ import dev.herald.core.config.Body;
 import dev.herald.core.config.BusSpecs;
 import dev.herald.core.config.ConfigException;
 import dev.herald.core.config.Page;
+import dev.herald.core.config.RuleSpec;
 import dev.herald.core.config.RuleSpecs;
+import dev.herald.core.config.TargetSpec;
 import dev.herald.core.config.TargetSpecs;
 import dev.herald.core.json.Json;
 import dev.herald.core.pattern.RuleMatcher;
+import dev.herald.server.auth.Principal;
 import dev.herald.server.config.ConfigService;
 import dev.herald.store.Bus;
 import dev.herald.store.ConfigStore;
+import dev.herald.store.Stored;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -65,9 +69,7 @@ public final class AdminApi {
         });
     routing.put("/v1/targets/{target}", this::putTarget);
     routing.get(
-        "/v1/targets",
-        (req, res) ->
-            list(req, res, store::listTargets, t -> TargetSpecs.toJson(t.spec(), t.version())));
+        "/v1/targets", (req, res) -> list(req, res, store::listTargets, AdminApi::targetJson));
     routing.get("/v1/targets/{target}", this::getTarget);
     routing.delete(
         "/v1/targets/{target}",
@@ -78,14 +80,14 @@ public final class AdminApi {
     routing.post(
         "/v1/targets/{target}/resume",
         (req, res) -> {
-          var stored = config.resumeTarget(param(req, "target"));
-          Http.send(res, 200, TargetSpecs.toJson(stored.spec(), stored.version()));
+          var stored = config.resumeTarget(param(req, "target"), by(req));
+          Http.send(res, 200, targetJson(stored));
         });
     routing.post("/v1/test-pattern", this::testPattern);
   }
 
   private void putBus(ServerRequest req, ServerResponse res) {
-    Bus bus = config.putBus(BusSpecs.parse(param(req, "bus"), body(req)), ifMatch(req));
+    Bus bus = config.putBus(BusSpecs.parse(param(req, "bus"), body(req)), ifMatch(req), by(req));
     Http.send(res, 200, busJson(bus));
   }
 
@@ -97,8 +99,8 @@ public final class AdminApi {
 
   private void putRule(ServerRequest req, ServerResponse res) {
     var spec = RuleSpecs.parse(param(req, "bus"), param(req, "rule"), body(req));
-    var stored = config.putRule(spec, ifMatch(req));
-    Http.send(res, 200, RuleSpecs.toJson(stored.spec(), stored.version()));
+    var stored = config.putRule(spec, ifMatch(req), by(req));
+    Http.send(res, 200, ruleJson(stored));
   }
 
   private void getRule(ServerRequest req, ServerResponse res) {
@@ -111,7 +113,7 @@ public final class AdminApi {
                 () ->
                     new ConfigException.NotFound(
                         "RuleNotFound", "bus '" + bus + "' has no rule '" + name + "'"));
-    Http.send(res, 200, RuleSpecs.toJson(rule.spec(), rule.version()));
+    Http.send(res, 200, ruleJson(rule));
   }
 
   private void listRules(ServerRequest req, ServerResponse res) {
@@ -119,16 +121,13 @@ public final class AdminApi {
     if (store.bus(bus).isEmpty()) {
       throw busNotFound(bus);
     }
-    list(
-        req,
-        res,
-        (limit, after) -> store.listRules(bus, limit, after),
-        r -> RuleSpecs.toJson(r.spec(), r.version()));
+    list(req, res, (limit, after) -> store.listRules(bus, limit, after), AdminApi::ruleJson);
   }
 
   private void putTarget(ServerRequest req, ServerResponse res) {
-    var stored = config.putTarget(TargetSpecs.parse(param(req, "target"), body(req)), ifMatch(req));
-    Http.send(res, 200, TargetSpecs.toJson(stored.spec(), stored.version()));
+    var stored =
+        config.putTarget(TargetSpecs.parse(param(req, "target"), body(req)), ifMatch(req), by(req));
+    Http.send(res, 200, targetJson(stored));
   }
 
   private void getTarget(ServerRequest req, ServerResponse res) {
@@ -140,7 +139,7 @@ public final class AdminApi {
                 () ->
                     new ConfigException.NotFound(
                         "TargetNotFound", "target '" + name + "' does not exist"));
-    ObjectNode body = TargetSpecs.toJson(target.spec(), target.version());
+    ObjectNode body = targetJson(target);
     liveState.apply(name).ifPresent(state -> body.set("state", state));
     Http.send(res, 200, body);
   }
@@ -190,7 +189,25 @@ public final class AdminApi {
     node.put("version", bus.version());
     node.put("createdAt", bus.createdAt().toString());
     node.put("updatedAt", bus.updatedAt().toString());
+    node.put("changedBy", bus.changedBy().orElse(null));
     return node;
+  }
+
+  private static ObjectNode ruleJson(Stored<RuleSpec> rule) {
+    ObjectNode node = RuleSpecs.toJson(rule.spec(), rule.version());
+    node.put("changedBy", rule.changedBy().orElse(null));
+    return node;
+  }
+
+  private static ObjectNode targetJson(Stored<TargetSpec> target) {
+    ObjectNode node = TargetSpecs.toJson(target.spec(), target.version());
+    node.put("changedBy", target.changedBy().orElse(null));
+    return node;
+  }
+
+  /** Who makes the change: the request's key id, or {@code "anonymous"} while auth is off. */
+  private static String by(ServerRequest req) {
+    return Principal.of(req).name();
   }
 
   private static ConfigException.NotFound busNotFound(String name) {

@@ -44,6 +44,7 @@ public final class DeadLetterApi {
     ObjectNode body = Json.object();
     ArrayNode entries = body.putArray("entries");
     page.items().forEach(letter -> entries.add(json(letter)));
+    body.put("total", store.countDeadLetters(target));
     if (page.next().isPresent()) {
       body.put("next", page.next().get());
     } else {
@@ -69,8 +70,25 @@ public final class DeadLetterApi {
     if (all == !ids.isEmpty()) {
       throw new ConfigException.Invalid("ids", "send either \"ids\": [...] or \"all\": true");
     }
-    int redriven = all ? deadLetters.redriveAll(target) : deadLetters.redrive(target, ids);
-    Http.send(res, 200, Json.object().put("redriven", redriven));
+    if (all) {
+      ObjectNode answer = Json.object().put("redriven", deadLetters.redriveAll(target));
+      answer.putArray("failed");
+      Http.send(res, 200, answer);
+      return;
+    }
+    DeadLetters.Outcome outcome = deadLetters.redrive(target, ids);
+    ObjectNode answer = Json.object().put("redriven", outcome.redriven());
+    ArrayNode failed = answer.putArray("failed");
+    outcome
+        .failed()
+        .forEach(
+            f ->
+                failed
+                    .addObject()
+                    .put("id", f.id())
+                    .put("code", f.code())
+                    .put("message", f.message()));
+    Http.send(res, 200, answer);
   }
 
   private void purgeOne(ServerRequest req, ServerResponse res) {

@@ -3,15 +3,22 @@ package dev.herald.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.core.event.EntryValidator;
 import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.EventId;
+import dev.herald.core.event.EventQuery;
+import dev.herald.core.event.Names;
+import dev.herald.core.event.PublishedEvent;
 import dev.herald.core.json.Json;
 import dev.herald.engine.bus.EventReader;
+import dev.herald.engine.inspect.EventSearch;
 import dev.herald.engine.topic.Topics;
+import dev.herald.server.auth.AuthFilter;
 import dev.herald.server.auth.Principal;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
+import dev.herald.server.limits.RateLimits;
 import dev.herald.store.JournalEntry;
 import dev.herald.store.JournalStore;
 import dev.herald.store.RoutedDelivery;
@@ -22,6 +29,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,7 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code POST /v1/events} and {@code GET /v1/events/{id}}. Stateless; thread-safe. */
+/**
+ * {@code POST /v1/events}, {@code GET /v1/events/{id}} (an event and its journey) and {@code GET
+ * /v1/events?bus=&source=&detailType=&from=&to=} (a search of a bus's recent events, read from its
+ * topic: {@link EventSearch}). Stateless; thread-safe.
+ */
 public final class EventsApi {
   public static final int MAX_ENTRIES = 1000;
   public static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
@@ -42,6 +54,12 @@ public final class EventsApi {
   private final BusDirectory buses;
   private final JournalStore store;
   private final Timer latency;
+  private final RateLimits limits;
+  private final EventSearch search;
+  private final InstantSource clock;
+
+  /** The most records one search request reads (its page may be short, with a cursor). */
+  static final int SEARCH_SCAN_BUDGET = 100_000;
 
   public EventsApi(
       IngestService ingest,
@@ -49,7 +67,13 @@ public final class EventsApi {
       Topics topics,
       BusDirectory buses,
       JournalStore store,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      RateLimits limits,
+      EventSearch search,
+      InstantSource clock) {
+    this.limits = limits;
+    this.search = search;
+    this.clock = clock;
     this.store = store;
     this.ingest = ingest;
     this.reader = reader;
@@ -64,6 +88,7 @@ public final class EventsApi {
 
   public void register(HttpRouting.Builder routing) {
     routing.post("/v1/events", this::publish);
+    routing.get("/v1/events", this::search);
     routing.get("/v1/events/{id}", this::get);
   }
 
@@ -72,7 +97,11 @@ public final class EventsApi {
     try {
       Http.requireJson(req);
       List<JsonNode> entries = entries(Http.parse(Http.readBody(req, MAX_REQUEST_BYTES)));
-      Principal.of(req).requirePublish(entries);
+      Principal principal = Principal.of(req);
+      principal.requirePublish(entries);
+      limits
+          .admitPublish(principal.keyId(), busOfEach(entries))
+          .ifPresent(refusal -> AuthFilter.refuse(res, refusal));
       IngestService.Outcome outcome = ingest.publish(entries, req.headers().first(TRACEPARENT), 0);
       if (outcome.nothingStoredForLackOfEngine()) {
         res.header("Retry-After", RETRY_AFTER_SECONDS);
@@ -83,6 +112,22 @@ public final class EventsApi {
     } finally {
       sample.stop(latency);
     }
+  }
+
+  /** The bus each entry names (the default bus when none), empty when it is not a valid name. */
+  private static List<Optional<String>> busOfEach(List<JsonNode> entries) {
+    List<Optional<String>> buses = new ArrayList<>(entries.size());
+    for (JsonNode entry : entries) {
+      JsonNode bus = entry.path("bus");
+      if (bus.isMissingNode()) {
+        buses.add(Optional.of(EntryValidator.DEFAULT_BUS));
+      } else if (bus.isTextual() && Names.isValid(bus.asText())) {
+        buses.add(Optional.of(bus.asText()));
+      } else {
+        buses.add(Optional.empty());
+      }
+    }
+    return buses;
   }
 
   private static List<JsonNode> entries(JsonNode body) {
@@ -133,6 +178,44 @@ public final class EventsApi {
       }
     }
     return body;
+  }
+
+  private void search(ServerRequest req, ServerResponse res) {
+    Map<String, String> parameters = new HashMap<>();
+    for (String name : req.query().names()) {
+      parameters.put(name, req.query().first(name).orElse(""));
+    }
+    EventQuery query = EventQuery.parse(parameters, clock.instant());
+    var bus =
+        buses
+            .byName(query.bus())
+            .orElseThrow(
+                () ->
+                    new ApiError(
+                        400, "InvalidField", "bus '" + query.bus() + "' does not exist", "bus"));
+    int partitions = topics.partitions(Topics.busTopic(bus.name())).orElse(0);
+    EventSearch.Result page =
+        search.search(
+            bus.name(),
+            bus.ordinal(),
+            partitions,
+            query.from(),
+            query.to(),
+            query::accepts,
+            query.limit(),
+            query.after(),
+            SEARCH_SCAN_BUDGET);
+    ObjectNode body = Json.object();
+    ArrayNode events = body.putArray("events");
+    for (PublishedEvent event : page.events()) {
+      events.add(EventCodec.toJson(event));
+    }
+    if (page.next().isPresent()) {
+      body.put("next", EventQuery.cursor(page.next().get()));
+    } else {
+      body.putNull("next");
+    }
+    Http.send(res, 200, body);
   }
 
   private void get(ServerRequest req, ServerResponse res) {

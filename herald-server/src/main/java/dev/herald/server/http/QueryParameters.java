@@ -22,6 +22,12 @@ final class QueryParameters {
       List.of(
           endpoint(Method.GET, "/v1/buses", PAGE),
           endpoint(Method.GET, "/v1/buses/" + SEGMENT + "/rules", PAGE),
+          endpoint(Method.GET, "/v1/buses/" + SEGMENT + "/tail", Set.of("pattern")),
+          endpoint(
+              Method.GET,
+              "/v1/events",
+              Set.of("bus", "source", "detailType", "from", "to", "limit", "after")),
+          endpoint(Method.GET, "/v1/stats", Set.of("target")),
           endpoint(Method.GET, "/v1/targets", PAGE),
           endpoint(Method.GET, "/v1/targets/" + SEGMENT + "/dlq", PAGE),
           endpoint(Method.DELETE, "/v1/targets/" + SEGMENT + "/dlq", Set.of("all")),

@@ -56,7 +56,14 @@ public final class IngestService {
   private final ClientIdDedupe dedupe;
   private final InstantSource clock;
   private final MeterRegistry metrics;
-  private final Counter accepted;
+
+  /**
+   * The bus tag of entries whose bus is invalid or does not exist: a name clients choose must not
+   * make new series ("-" is not a valid bus name).
+   */
+  static final String UNKNOWN_BUS_TAG = "-";
+
+  private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Tracing tracing;
 
@@ -83,10 +90,6 @@ public final class IngestService {
     this.dedupe = new ClientIdDedupe(store);
     this.clock = clock;
     this.metrics = metrics;
-    this.accepted =
-        Counter.builder("herald.ingest.entries.accepted")
-            .description("Entries stored (or answered as duplicates of stored ones)")
-            .register(metrics);
   }
 
   /** The most event ids an ingest span lists ({@code herald.event_ids}); the count is complete. */
@@ -142,16 +145,20 @@ public final class IngestService {
   public Outcome publish(List<JsonNode> entries, String traceparent, int hops) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // the precision of ingestedAt
     EntryResult[] results = new EntryResult[entries.size()];
+    String[] busOf = new String[entries.size()]; // the bus tag of each entry's counter
     List<Pending> pending = new ArrayList<>();
     Map<String, Integer> firstWithClientId = new HashMap<>();
     Map<Integer, Integer> sameAs = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       EntryCheck check = EntryValidator.check(entries.get(i), now);
       switch (check) {
-        case EntryCheck.Invalid invalid ->
-            results[i] = new EntryResult.Failed(invalid.code(), invalid.message(), invalid.field());
+        case EntryCheck.Invalid invalid -> {
+          results[i] = new EntryResult.Failed(invalid.code(), invalid.message(), invalid.field());
+          busOf[i] = busTag(entries.get(i).path("bus"));
+        }
         case EntryCheck.Valid valid -> {
           NewEvent event = valid.event();
+          busOf[i] = busTag(event.bus());
           Optional<String> clientKey = event.clientId().map(id -> event.bus() + '\u0000' + id);
           if (clientKey.isPresent() && firstWithClientId.containsKey(clientKey.get())) {
             sameAs.put(i, firstWithClientId.get(clientKey.get()));
@@ -168,7 +175,7 @@ public final class IngestService {
       for (Pending p : pending) {
         p.future = appender.append(p.encoded, ingestedAt, traceparent, hops);
       }
-      return finish(results, pending, sameAs, now);
+      return finish(results, busOf, pending, sameAs, now);
     } finally {
       for (Pending p : pending) { // a no-op for claims finish() released
         if (p.claim != null && !p.claim.outcome().isDone()) {
@@ -176,6 +183,17 @@ public final class IngestService {
         }
       }
     }
+  }
+
+  /** The bus tag of an invalid entry's counter: its bus when that exists (absent: the default). */
+  private String busTag(JsonNode bus) {
+    return bus.isMissingNode()
+        ? busTag(EntryValidator.DEFAULT_BUS)
+        : bus.isTextual() ? busTag(bus.asText()) : UNKNOWN_BUS_TAG;
+  }
+
+  private String busTag(String bus) {
+    return buses.byName(bus).isPresent() ? bus : UNKNOWN_BUS_TAG;
   }
 
   /** Encodes and claims one valid entry; answers at once when it cannot or need not be sent. */
@@ -212,7 +230,11 @@ public final class IngestService {
 
   /** Waits for the acknowledgements, records client ids, then answers duplicates in the batch. */
   private Outcome finish(
-      EntryResult[] results, List<Pending> pending, Map<Integer, Integer> sameAs, Instant now) {
+      EntryResult[] results,
+      String[] busOf,
+      List<Pending> pending,
+      Map<Integer, Integer> sameAs,
+      Instant now) {
     List<ClientIdRecord> remembered = new ArrayList<>();
     for (Pending p : pending) {
       try {
@@ -236,7 +258,7 @@ public final class IngestService {
       }
     }
     sameAs.forEach((index, first) -> results[index] = results[first]);
-    return count(List.of(results));
+    return count(List.of(results), busOf);
   }
 
   private void rememberClientIds(List<ClientIdRecord> records) {
@@ -248,27 +270,40 @@ public final class IngestService {
     }
   }
 
-  private Outcome count(List<EntryResult> results) {
+  private Outcome count(List<EntryResult> results, String[] busOf) {
     int stored = 0;
     boolean engineUnavailable = false;
-    for (EntryResult result : results) {
+    for (int i = 0; i < results.size(); i++) {
+      EntryResult result = results.get(i);
+      String bus = busOf[i];
       switch (result) {
-        case EntryResult.Stored s -> stored++;
+        case EntryResult.Stored s -> {
+          stored++;
+          accepted
+              .computeIfAbsent(
+                  bus,
+                  b ->
+                      Counter.builder("herald.ingest.entries.accepted")
+                          .description("Entries stored (or answered as duplicates of stored ones)")
+                          .tag("bus", b)
+                          .register(metrics))
+              .increment();
+        }
         case EntryResult.Failed f -> {
           engineUnavailable |= f.code().equals(EntryErrors.ENGINE_UNAVAILABLE);
           rejected
               .computeIfAbsent(
-                  f.code(),
-                  code ->
+                  bus + '\u0000' + f.code(),
+                  key ->
                       Counter.builder("herald.ingest.entries.rejected")
-                          .description("Entries not stored, by entry error code")
-                          .tag("code", code)
+                          .description("Entries not stored, by bus and entry error code")
+                          .tag("bus", bus)
+                          .tag("code", f.code())
                           .register(metrics))
               .increment();
         }
       }
     }
-    accepted.increment(stored);
     return new Outcome(results, stored, engineUnavailable);
   }
 

@@ -129,7 +129,13 @@ class DeadLettersTest {
     store.addDeadLetters(List.of(letter(2, "{}")));
     DeadLetter stuck = stored().getFirst();
 
-    assertThat(deadLetters.redrive("hook", List.of(stuck.id(), "UNKNOWN"))).isZero();
+    DeadLetters.Outcome outcome = deadLetters.redrive("hook", List.of(stuck.id(), "UNKNOWN"));
+    assertThat(outcome.redriven()).isZero();
+    assertThat(outcome.failed())
+        .extracting(DeadLetters.Failure::id, DeadLetters.Failure::code)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("UNKNOWN", "DeadLetterNotFound"),
+            org.assertj.core.groups.Tuple.tuple(stuck.id(), "TransformError"));
     assertThat(deadLetters.redriveAll("hook")).isZero();
 
     assertThat(stored()).extracting(DeadLetter::id).containsExactly(stuck.id());

@@ -159,8 +159,8 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch) {
-    return config.putBus(spec, ifMatch);
+  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch, String changedBy) {
+    return config.putBus(spec, ifMatch, changedBy);
   }
 
   @Override
@@ -174,8 +174,8 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch) {
-    return config.putTarget(spec, ifMatch);
+  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch, String changedBy) {
+    return config.putTarget(spec, ifMatch, changedBy);
   }
 
   @Override
@@ -199,8 +199,8 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch) {
-    return config.putRule(spec, ifMatch);
+  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch, String changedBy) {
+    return config.putRule(spec, ifMatch, changedBy);
   }
 
   @Override
@@ -303,6 +303,11 @@ final class JdbcStateStore implements StateStore {
   @Override
   public Page<DeadLetter> deadLetters(String target, int limit, Optional<String> after) {
     return deadLetters.deadLetters(target, limit, after);
+  }
+
+  @Override
+  public int countDeadLetters(String target) {
+    return deadLetters.countDeadLetters(target);
   }
 
   @Override

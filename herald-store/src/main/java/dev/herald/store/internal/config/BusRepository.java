@@ -32,10 +32,11 @@ final class BusRepository {
   static final int MAX_CREATE_ATTEMPTS = 50;
 
   private static final String COLUMNS =
-      "name, ordinal, description, archive_retention_days, version, created_at, updated_at";
+      "name, ordinal, description, archive_retention_days, version, created_at, updated_at,"
+          + " changed_by";
   private static final String INSERT =
-      "INSERT INTO buses (name, ordinal, description, version, created_at, updated_at)"
-          + " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (name) DO NOTHING";
+      "INSERT INTO buses (name, ordinal, description, version, created_at, updated_at,"
+          + " changed_by) VALUES (?, ?, ?, 1, ?, ?, 'herald') ON CONFLICT (name) DO NOTHING";
   private static final String FIRST_GAP =
       "SELECT MIN(b.ordinal) + 1 FROM buses b WHERE b.ordinal < "
           + Bus.MAX_ORDINAL
@@ -43,10 +44,10 @@ final class BusRepository {
 
   private static final String CREATE =
       "INSERT INTO buses (name, ordinal, description, archive_retention_days, version, created_at,"
-          + " updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)";
+          + " updated_at, changed_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)";
   private static final String UPDATE =
       "UPDATE buses SET description = ?, archive_retention_days = ?, version = version + 1,"
-          + " updated_at = ? WHERE name = ? AND version = ?";
+          + " updated_at = ?, changed_by = ? WHERE name = ? AND version = ?";
 
   private final Database db;
   private final InstantSource clock;
@@ -114,14 +115,19 @@ final class BusRepository {
    * Creates the bus with the next free ordinal, or updates its description and retention; a
    * concurrent creation on another connection is retried by {@link Versions#write}.
    */
-  Bus put(BusSpecs.BusSpec spec, OptionalLong ifMatch) throws SQLException {
+  Bus put(BusSpecs.BusSpec spec, OptionalLong ifMatch, String changedBy) throws SQLException {
     String what = what(spec.name());
-    Bus bus = Versions.write(db, what, c -> putOnce(c, spec, ifMatch));
-    log.info("{} stored at version {} (ordinal {})", what, bus.version(), bus.ordinal());
+    Bus bus = Versions.write(db, what, c -> putOnce(c, spec, ifMatch, changedBy));
+    log.info(
+        "{} stored at version {} (ordinal {}) by {}",
+        what,
+        bus.version(),
+        bus.ordinal(),
+        bus.changedBy().orElse("nobody named"));
     return bus;
   }
 
-  private Bus putOnce(Connection c, BusSpecs.BusSpec spec, OptionalLong ifMatch)
+  private Bus putOnce(Connection c, BusSpecs.BusSpec spec, OptionalLong ifMatch, String changedBy)
       throws SQLException {
     String name = spec.name();
     Optional<Bus> existing = find(c, name);
@@ -140,6 +146,7 @@ final class BusRepository {
             s.setInt(4, spec.archiveRetentionDays());
             s.setLong(5, now);
             s.setLong(6, now);
+            s.setString(7, Versions.changedBy(changedBy));
           });
     } else {
       int updated =
@@ -150,8 +157,9 @@ final class BusRepository {
                 s.setString(1, spec.description());
                 s.setInt(2, spec.archiveRetentionDays());
                 s.setLong(3, now);
-                s.setString(4, name);
-                s.setLong(5, current);
+                s.setString(4, Versions.changedBy(changedBy));
+                s.setString(5, name);
+                s.setLong(6, current);
               });
       Versions.requireUpdated(updated, what(name));
     }
@@ -263,7 +271,8 @@ final class BusRepository {
         row.getInt("archive_retention_days"),
         row.getLong("version"),
         Instant.ofEpochMilli(row.getLong("created_at")),
-        Instant.ofEpochMilli(row.getLong("updated_at")));
+        Instant.ofEpochMilli(row.getLong("updated_at")),
+        Optional.ofNullable(row.getString("changed_by")));
   }
 
   private static Integer intOrMinusOne(ResultSet row) throws SQLException {

@@ -64,11 +64,12 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch) {
+  public Bus putBus(BusSpecs.BusSpec spec, OptionalLong ifMatch, String changedBy) {
     requireName("bus", spec.name());
     Objects.requireNonNull(spec.description(), "description");
     Objects.requireNonNull(ifMatch, "ifMatch");
-    return calls.call(() -> buses.put(spec, ifMatch), "store bus '" + spec.name() + "'");
+    Objects.requireNonNull(changedBy, "changedBy");
+    return calls.call(() -> buses.put(spec, ifMatch, changedBy), "store bus '" + spec.name() + "'");
   }
 
   @Override
@@ -88,10 +89,12 @@ public final class JdbcConfigStore implements ConfigStore {
   // --- targets ---
 
   @Override
-  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch) {
+  public Stored<TargetSpec> putTarget(TargetSpec spec, OptionalLong ifMatch, String changedBy) {
     requireName("target", spec.name());
     Objects.requireNonNull(ifMatch, "ifMatch");
-    return calls.call(() -> targets.put(spec, ifMatch), "store target '" + spec.name() + "'");
+    Objects.requireNonNull(changedBy, "changedBy");
+    return calls.call(
+        () -> targets.put(spec, ifMatch, changedBy), "store target '" + spec.name() + "'");
   }
 
   @Override
@@ -122,12 +125,14 @@ public final class JdbcConfigStore implements ConfigStore {
   // --- rules ---
 
   @Override
-  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch) {
+  public Stored<RuleSpec> putRule(RuleSpec spec, OptionalLong ifMatch, String changedBy) {
     requireName("bus", spec.bus());
     requireName("rule", spec.name());
     spec.targetNames().forEach(target -> requireName("target", target));
     Objects.requireNonNull(ifMatch, "ifMatch");
-    return calls.call(() -> rules.put(spec, ifMatch), "store rule '" + spec.name() + "'");
+    Objects.requireNonNull(changedBy, "changedBy");
+    return calls.call(
+        () -> rules.put(spec, ifMatch, changedBy), "store rule '" + spec.name() + "'");
   }
 
   @Override

@@ -29,36 +29,44 @@ final class RuleRepository {
   private static final Logger log = LoggerFactory.getLogger(RuleRepository.class);
 
   private static final String COLUMNS =
-      "bus, name, pattern, enabled, description, targets, version, created_at, updated_at";
+      "bus, name, pattern, enabled, description, targets, version, created_at, updated_at,"
+          + " changed_by";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM rules";
   private static final String VERSION = "SELECT version FROM rules WHERE bus = ? AND name = ?";
   private static final String INSERT =
       "INSERT INTO rules (pattern, enabled, description, targets, bus, name, version, created_at,"
-          + " updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)";
+          + " updated_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
   private static final String UPDATE =
       "UPDATE rules SET pattern = ?, enabled = ?, description = ?, targets = ?,"
-          + " version = version + 1, updated_at = ? WHERE bus = ? AND name = ? AND version = ?";
+          + " version = version + 1, updated_at = ?, changed_by = ? WHERE bus = ? AND name = ? AND"
+          + " version = ?";
 
   private final Database db;
   private final InstantSource clock;
 
   /** A rule to write: the spec, its targets as stored JSON, and the distinct names, sorted. */
-  private record Write(RuleSpec spec, String targetsJson, List<String> targetNames) {}
+  private record Write(
+      RuleSpec spec, String targetsJson, List<String> targetNames, String changedBy) {}
 
   RuleRepository(Database db, InstantSource clock) {
     this.db = db;
     this.clock = clock;
   }
 
-  Stored<RuleSpec> put(RuleSpec spec, OptionalLong ifMatch) throws SQLException {
+  Stored<RuleSpec> put(RuleSpec spec, OptionalLong ifMatch, String changedBy) throws SQLException {
     Write write =
         new Write(
             spec,
             RuleSpecs.targetsToJson(spec.targets()),
-            spec.targetNames().stream().distinct().sorted().toList());
+            spec.targetNames().stream().distinct().sorted().toList(),
+            changedBy);
     String what = what(spec.bus(), spec.name());
     Stored<RuleSpec> stored = Versions.write(db, what, c -> putOnce(c, write, ifMatch));
-    log.info("{} stored at version {}", what, stored.version());
+    log.info(
+        "{} stored at version {} by {}",
+        what,
+        stored.version(),
+        stored.changedBy().orElse("nobody named"));
     return stored;
   }
 
@@ -98,6 +106,7 @@ final class RuleRepository {
           s.setString(6, write.spec().name());
           s.setLong(7, now);
           s.setLong(8, now);
+          s.setString(9, Versions.changedBy(write.changedBy()));
         });
   }
 
@@ -109,9 +118,10 @@ final class RuleRepository {
         s -> {
           bindValues(s, write);
           s.setLong(5, now);
-          s.setString(6, write.spec().bus());
-          s.setString(7, write.spec().name());
-          s.setLong(8, current);
+          s.setString(6, Versions.changedBy(write.changedBy()));
+          s.setString(7, write.spec().bus());
+          s.setString(8, write.spec().name());
+          s.setLong(9, current);
         });
   }
 
@@ -271,7 +281,8 @@ final class RuleRepository {
         spec,
         row.getLong("version"),
         Instant.ofEpochMilli(row.getLong("created_at")),
-        Instant.ofEpochMilli(row.getLong("updated_at")));
+        Instant.ofEpochMilli(row.getLong("updated_at")),
+        Optional.ofNullable(row.getString("changed_by")));
   }
 
   private static String what(String bus, String name) {

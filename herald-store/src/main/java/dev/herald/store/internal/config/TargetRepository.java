@@ -29,13 +29,14 @@ final class TargetRepository {
   private static final String INSERT =
       "INSERT INTO targets ("
           + TargetRows.VALUE_COLUMNS
-          + ", name, version, created_at, updated_at) VALUES ("
+          + ", name, version, created_at, updated_at, changed_by) VALUES ("
           + "?, ".repeat(TargetRows.VALUE_COUNT)
-          + "?, 1, ?, ?)";
+          + "?, 1, ?, ?, ?)";
   private static final String UPDATE =
       "UPDATE targets SET "
           + TargetRows.VALUE_COLUMNS.replace(",", " = ?,")
-          + " = ?, version = version + 1, updated_at = ? WHERE name = ? AND version = ?";
+          + " = ?, version = version + 1, updated_at = ?, changed_by = ? WHERE name = ? AND"
+          + " version = ?";
   private static final String USERS =
       "SELECT bus, rule FROM rule_targets WHERE target = ? ORDER BY bus, rule";
 
@@ -49,16 +50,26 @@ final class TargetRepository {
     this.rows = new TargetRows(secrets);
   }
 
-  Stored<TargetSpec> put(TargetSpec spec, OptionalLong ifMatch) throws SQLException {
+  Stored<TargetSpec> put(TargetSpec spec, OptionalLong ifMatch, String changedBy)
+      throws SQLException {
     TargetRows.Sealed sealed = rows.seal(spec); // before the write: the writer thread stays lean
     String what = what(spec.name());
-    Stored<TargetSpec> stored = Versions.write(db, what, c -> putOnce(c, spec, sealed, ifMatch));
-    log.info("{} stored at version {}", what, stored.version());
+    Stored<TargetSpec> stored =
+        Versions.write(db, what, c -> putOnce(c, spec, sealed, ifMatch, changedBy));
+    log.info(
+        "{} stored at version {} by {}",
+        what,
+        stored.version(),
+        stored.changedBy().orElse("nobody named"));
     return stored;
   }
 
   private Stored<TargetSpec> putOnce(
-      Connection c, TargetSpec spec, TargetRows.Sealed sealed, OptionalLong ifMatch)
+      Connection c,
+      TargetSpec spec,
+      TargetRows.Sealed sealed,
+      OptionalLong ifMatch,
+      String changedBy)
       throws SQLException {
     String name = spec.name();
     long current = Versions.current(c, VERSION, s -> s.setString(1, name));
@@ -74,6 +85,7 @@ final class TargetRepository {
             s.setString(next, name);
             s.setLong(next + 1, now);
             s.setLong(next + 2, now);
+            s.setString(next + 3, Versions.changedBy(changedBy));
           });
     } else {
       int updated =
@@ -83,8 +95,9 @@ final class TargetRepository {
               s -> {
                 TargetRows.bind(s, spec, sealed);
                 s.setLong(next, now);
-                s.setString(next + 1, name);
-                s.setLong(next + 2, current);
+                s.setString(next + 1, Versions.changedBy(changedBy));
+                s.setString(next + 2, name);
+                s.setLong(next + 3, current);
               });
       Versions.requireUpdated(updated, what(name));
     }

@@ -36,7 +36,8 @@ final class TargetRows {
   /** How many parameters {@link #bind} sets. */
   static final int VALUE_COUNT = 17;
 
-  static final String COLUMNS = "name, " + VALUE_COLUMNS + ", version, created_at, updated_at";
+  static final String COLUMNS =
+      "name, " + VALUE_COLUMNS + ", version, created_at, updated_at, changed_by";
 
   private final SecretBox box;
 
@@ -118,7 +119,8 @@ final class TargetRows {
         spec,
         row.getLong("version"),
         Instant.ofEpochMilli(row.getLong("created_at")),
-        Instant.ofEpochMilli(row.getLong("updated_at")));
+        Instant.ofEpochMilli(row.getLong("updated_at")),
+        Optional.ofNullable(row.getString("changed_by")));
   }
 
   private ObjectNode settings(String name, String masked, String sealed) throws SQLException {

@@ -98,4 +98,9 @@ final class Versions {
       throw new StoreUnavailableException("interrupted while retrying: " + what, e);
     }
   }
+
+  /** The stored form of a put's {@code changedBy}: NULL when it names nobody. */
+  static String changedBy(String changedBy) {
+    return changedBy.isEmpty() ? null : changedBy;
+  }
 }

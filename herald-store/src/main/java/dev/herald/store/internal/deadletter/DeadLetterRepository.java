@@ -126,6 +126,17 @@ public final class DeadLetterRepository {
     }
   }
 
+  int count(String target) throws SQLException {
+    return db.read(
+        c ->
+            Sql.first(
+                    c,
+                    "SELECT COUNT(*) FROM dead_letters WHERE target = ?",
+                    s -> s.setString(1, target),
+                    row -> row.getInt(1))
+                .orElse(0));
+  }
+
   Page<DeadLetter> page(String target, int limit, Optional<String> after) throws SQLException {
     List<DeadLetter> found =
         db.read(

@@ -61,6 +61,13 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
   }
 
   @Override
+  public int countDeadLetters(String target) {
+    Objects.requireNonNull(target, "target");
+    return calls.call(
+        () -> deadLetters.count(target), "count the dead letters of target '" + target + "'");
+  }
+
+  @Override
   public List<DeadLetter> deadLettersById(String target, Collection<String> ids) {
     Objects.requireNonNull(target, "target");
     List<String> copy = List.copyOf(Objects.requireNonNull(ids, "ids"));

@@ -131,12 +131,22 @@ public final class Http1 implements AutoCloseable {
   private final InstantSource clock;
   private final Duration connectTimeout;
   private final int maxBody;
+  private final SSLSocketFactory tls;
   private final ConcurrentHashMap<Route, Deque<Connection>> idle = new ConcurrentHashMap<>();
 
   Http1(InstantSource clock, Duration connectTimeout, int maxBody) {
+    this(clock, connectTimeout, maxBody, (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /**
+   * @param tls makes the TLS sockets of https routes: the JDK's trusted authorities by default, or
+   *     a target's own authorities and client certificate
+   */
+  Http1(InstantSource clock, Duration connectTimeout, int maxBody, SSLSocketFactory tls) {
     this.clock = clock;
     this.connectTimeout = connectTimeout;
     this.maxBody = maxBody;
+    this.tls = tls;
   }
 
   /**
@@ -247,10 +257,7 @@ public final class Http1 implements AutoCloseable {
       if (route.tlsHost() == null) {
         return new Connection(raw);
       }
-      SSLSocket ssl =
-          (SSLSocket)
-              ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                  .createSocket(raw, route.tlsHost(), route.port(), true);
+      SSLSocket ssl = (SSLSocket) tls.createSocket(raw, route.tlsHost(), route.port(), true);
       SSLParameters params = ssl.getSSLParameters();
       params.setEndpointIdentificationAlgorithm("HTTPS");
       if (!AddressPolicy.isLiteral(route.tlsHost())) {

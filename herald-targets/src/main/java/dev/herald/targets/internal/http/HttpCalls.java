@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One outbound HTTP attempt of a target (webhook, chat): resolves the URL's host through the {@link
@@ -30,9 +31,18 @@ public final class HttpCalls implements AutoCloseable {
   private final InstantSource clock;
 
   public HttpCalls(TargetContext context, Duration connectTimeout, int maxResponseBody) {
+    this(
+        context, connectTimeout, maxResponseBody, (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /**
+   * @param tls makes the TLS sockets: a target's own trusted authorities and client certificate
+   */
+  public HttpCalls(
+      TargetContext context, Duration connectTimeout, int maxResponseBody, SSLSocketFactory tls) {
     this.addresses = new AddressPolicy(context.outbound());
     this.clock = context.clock();
-    this.http = new Http1(clock, connectTimeout, maxResponseBody);
+    this.http = new Http1(clock, connectTimeout, maxResponseBody, tls);
   }
 
   public AddressPolicy addresses() {

@@ -19,6 +19,7 @@ import java.util.Optional;
  * and what is wrong with it, never a secret's value.
  *
  * @param secrets the signing keys (decoded), newest first; empty when requests are not signed
+ * @param tls the target's own trusted authorities and client certificate, if it has them
  */
 record WebhookSettings(
     URI url,
@@ -26,7 +27,8 @@ record WebhookSettings(
     List<Map.Entry<String, String>> headers,
     List<byte[]> secrets,
     Format format,
-    Auth auth) {
+    Auth auth,
+    Optional<WebhookTls> tls) {
   static final int MAX_HEADERS = 32;
   static final int MAX_HEADER_NAME_CHARS = 256;
   static final int MAX_HEADER_VALUE_CHARS = 4096;
@@ -67,7 +69,8 @@ record WebhookSettings(
         headers(s.get("headers")),
         secrets(s.get("secret")),
         Format.valueOf(format.toUpperCase(Locale.ROOT)),
-        auth(s.get("auth")));
+        auth(s.get("auth")),
+        WebhookTls.parse(s.get("tls"), url.getScheme()));
   }
 
   private static List<Map.Entry<String, String>> headers(JsonNode node) {

@@ -36,6 +36,7 @@ final class WebhookTarget implements Target {
   private final WebhookSettings settings;
   private final InstantSource clock;
   private final HttpCalls calls;
+  private final Optional<HttpCalls> tokenCalls;
   private final Optional<OAuthTokens> tokens;
   private final String where;
 
@@ -43,10 +44,20 @@ final class WebhookTarget implements Target {
     this.name = name;
     this.settings = settings;
     this.clock = context.clock();
-    this.calls = new HttpCalls(context, CONNECT_TIMEOUT, MAX_RESPONSE_BODY);
+    this.calls =
+        settings.tls().isPresent()
+            ? new HttpCalls(
+                context, CONNECT_TIMEOUT, MAX_RESPONSE_BODY, settings.tls().get().socketFactory())
+            : new HttpCalls(context, CONNECT_TIMEOUT, MAX_RESPONSE_BODY);
+    // the token endpoint is not the receiver: the webhook's own TLS is not for it
+    this.tokenCalls =
+        settings.tls().isPresent() && settings.auth() instanceof WebhookSettings.Auth.OAuth
+            ? Optional.of(new HttpCalls(context, CONNECT_TIMEOUT, MAX_RESPONSE_BODY))
+            : Optional.empty();
+    HttpCalls forTokens = tokenCalls.orElse(calls);
     this.tokens =
         settings.auth() instanceof WebhookSettings.Auth.OAuth oauth
-            ? Optional.of(new OAuthTokens(oauth, calls.http(), calls.addresses(), clock))
+            ? Optional.of(new OAuthTokens(oauth, forTokens.http(), forTokens.addresses(), clock))
             : Optional.empty();
     this.where = HttpCalls.describe(settings.method(), settings.url());
   }
@@ -162,6 +173,7 @@ final class WebhookTarget implements Target {
   @Override
   public void close() {
     calls.close();
+    tokenCalls.ifPresent(HttpCalls::close);
   }
 
   @Override
