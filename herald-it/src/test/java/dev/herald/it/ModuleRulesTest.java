@@ -65,6 +65,17 @@ class ModuleRulesTest {
   }
 
   @Test
+  void onlyTheServerImportsOpenTelemetry() { // the others trace through dev.herald.core.trace
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.herald.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.opentelemetry..")
+        .check(HERALD);
+  }
+
+  @Test
   void onlyTheServerImportsTheHttpFramework() {
     noClasses()
         .that()

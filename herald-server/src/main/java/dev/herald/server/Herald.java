@@ -5,6 +5,7 @@ import dev.herald.analytics.AnalyticsStore;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.core.secret.SecretBox;
+import dev.herald.core.trace.Tracing;
 import dev.herald.engine.broker.EmbeddedConfig;
 import dev.herald.engine.broker.Engine;
 import dev.herald.engine.bus.EventAppender;
@@ -59,6 +60,7 @@ import dev.herald.server.ops.LogFormat;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
+import dev.herald.server.trace.OtelTracing;
 import dev.herald.store.JournalMaintenance;
 import dev.herald.store.StateStore;
 import dev.herald.store.StoreConfig;
@@ -136,6 +138,7 @@ public final class Herald implements AutoCloseable {
   private AnalyticsStore analytics; // opens on first use: an analytics target or query
   private AnalyticsSink analyticsSink;
   private boolean closed;
+  private Tracing tracing = Tracing.OFF; // OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
   private Herald(HeraldConfig config, SecuritySettings security, Map<String, String> env) {
     this.config = config;
@@ -193,6 +196,11 @@ public final class Herald implements AutoCloseable {
           rateLimits.burstSeconds());
     }
     createDataDir();
+    // first opened, last closed: spans of the final deliveries are still exported
+    tracing = OtelTracing.fromEnv(env);
+    if (tracing instanceof OtelTracing otel) {
+      open(otel);
+    }
     InstantSource clock = InstantSource.system();
     String instanceId = UUID.randomUUID().toString();
     // the broker and the store start in parallel: together they are most of the start time
@@ -238,7 +246,7 @@ public final class Herald implements AutoCloseable {
     open(new KafkaClientMetrics(appender.producer())).bindTo(metrics);
     EventReader reader =
         open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));
-    IngestService ingest = new IngestService(appender, buses, store, clock, metrics);
+    IngestService ingest = new IngestService(appender, buses, store, clock, metrics, tracing);
     schedulePurge(ingest, store, analyticsRetention, clock);
 
     Queues queues =
@@ -341,7 +349,8 @@ public final class Herald implements AutoCloseable {
                 tables::get,
                 new StoreRouteSink(store),
                 clock,
-                metrics));
+                metrics,
+                tracing));
     AtomicReference<ConfigService> config = new AtomicReference<>();
     Envelopes envelopes = new Envelopes(buses, topics, reader);
     analyticsSink = new StoreAnalyticsSink(analytics, buses, envelopes::of, clock);
@@ -363,7 +372,8 @@ public final class Herald implements AutoCloseable {
                 clock,
                 RandomGenerator.getDefault(),
                 metrics,
-                name -> config.get().disableTarget(name)));
+                name -> config.get().disableTarget(name),
+                tracing));
     ConfigApplier applier =
         new ConfigApplier(
             store, buses, tables, topics, routers, delivery, runtimes, clock, instanceId, metrics);
@@ -586,6 +596,11 @@ public final class Herald implements AutoCloseable {
 
   public HeraldConfig config() {
     return config;
+  }
+
+  /** The tracing this instance runs with ({@link Tracing#OFF} unless an OTLP endpoint is set). */
+  Tracing tracing() {
+    return tracing;
   }
 
   /** What analytics targets write to (tests deliver to it directly). */

@@ -3,6 +3,8 @@ package dev.herald.engine.delivery;
 import dev.herald.api.delivery.Delivery;
 import dev.herald.api.delivery.Outcome;
 import dev.herald.core.delivery.RetryDecision;
+import dev.herald.core.trace.Span;
+import dev.herald.core.trace.Tracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -25,6 +27,7 @@ final class Deliverer {
   private final Consumer<String> onGone;
   private final CallCounts calls;
   private final ObjLongConsumer<String> timer;
+  private final AttemptSpans spans;
 
   /**
    * @param timer told how long each call to a target took: its name and nanoseconds
@@ -34,12 +37,14 @@ final class Deliverer {
       RandomGenerator random,
       Consumer<String> onGone,
       CallCounts calls,
-      ObjLongConsumer<String> timer) {
+      ObjLongConsumer<String> timer,
+      Tracing tracing) {
     this.clock = clock;
     this.random = random;
     this.onGone = onGone;
     this.calls = calls;
     this.timer = timer;
+    this.spans = new AttemptSpans(tracing);
   }
 
   /**
@@ -68,9 +73,10 @@ final class Deliverer {
     Instant started = clock.instant();
     long startNanos = System.nanoTime();
     Outcome outcome;
+    Span span = spans.start(work);
     calls.started();
     try {
-      outcome = target.target().deliver(delivery(work, target, started));
+      outcome = target.target().deliver(delivery(work, target, started, span));
     } catch (RuntimeException e) {
       outcome = new Outcome.Retry("TargetError", e.toString(), java.util.Optional.empty());
     } finally {
@@ -78,6 +84,7 @@ final class Deliverer {
       target.release();
     }
     long nanos = System.nanoTime() - startNanos;
+    AttemptSpans.end(span, outcome);
     timer.accept(target.name(), nanos);
     Duration latency = Duration.ofNanos(nanos);
     return decide(work, target, outcome, latency, backlog);
@@ -129,7 +136,8 @@ final class Deliverer {
     };
   }
 
-  private static Delivery delivery(Work work, TargetRuntime target, Instant started) {
+  /** The delivery a target sees; its traceparent is the attempt span's when one is recorded. */
+  private static Delivery delivery(Work work, TargetRuntime target, Instant started, Span span) {
     return new Delivery(
         work.deliveryKey(),
         work.eventId(),
@@ -137,7 +145,7 @@ final class Deliverer {
         work.attempt(),
         work.input(),
         work.json(),
-        work.traceparent(),
+        span.traceparentOr(work.traceparent()),
         started.plusMillis(target.spec().timeoutMs()),
         work.hops());
   }

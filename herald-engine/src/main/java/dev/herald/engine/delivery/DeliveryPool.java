@@ -1,6 +1,7 @@
 package dev.herald.engine.delivery;
 
 import dev.herald.core.delivery.CircuitBreaker;
+import dev.herald.core.trace.Tracing;
 import dev.herald.engine.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -82,12 +83,25 @@ public final class DeliveryPool implements AutoCloseable {
       RandomGenerator random,
       MeterRegistry metrics,
       Consumer<String> onGone) {
+    this(settings, ledger, loader, clock, random, metrics, onGone, Tracing.OFF);
+  }
+
+  /** As above, with a span around each attempt ({@code tracing}: {@link Tracing#OFF} for none). */
+  public DeliveryPool(
+      DeliverySettings settings,
+      DeliveryLedger ledger,
+      Function<String, Optional<TargetRuntime>> loader,
+      InstantSource clock,
+      RandomGenerator random,
+      MeterRegistry metrics,
+      Consumer<String> onGone,
+      Tracing tracing) {
     this.settings = settings;
     this.ledger = ledger;
     this.loader = loader;
     this.clock = clock;
     this.metrics = metrics;
-    this.deliverer = new Deliverer(clock, random, onGone, calls, this::timeAttempt);
+    this.deliverer = new Deliverer(clock, random, onGone, calls, this::timeAttempt, tracing);
     this.failureLog = new FailureLog(clock);
     this.recorder = new ResultRecorder(ledger, calls);
     this.scheduler =

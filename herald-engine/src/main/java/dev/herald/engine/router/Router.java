@@ -4,6 +4,7 @@ import dev.herald.core.event.EventId;
 import dev.herald.core.routing.RoutableEvent;
 import dev.herald.core.routing.RoutingTable;
 import dev.herald.core.routing.RoutingTable.Delivery;
+import dev.herald.core.trace.Tracing;
 import dev.herald.engine.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,6 +68,7 @@ public final class Router implements AutoCloseable {
   private final Counter unmatched;
   private final Counter deliveries;
   private final Counter failures;
+  private final RouteSpans spans; // router thread
   private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(); // router thread
   private volatile boolean running = true;
   private Thread thread;
@@ -85,8 +87,10 @@ public final class Router implements AutoCloseable {
       Function<String, RoutingTable> tables,
       RouteSink sink,
       InstantSource clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Tracing tracing) {
     this.bus = bus;
+    this.spans = new RouteSpans(tracing, bus);
     this.busOrdinal = busOrdinal;
     this.settings = settings;
     this.producer = producer;
@@ -195,7 +199,9 @@ public final class Router implements AutoCloseable {
     }
     try {
       route(records);
+      spans.routed();
     } catch (RuntimeException e) {
+      spans.failed(e);
       rewind(records);
       throw new RouteFailure(e);
     }
@@ -244,9 +250,11 @@ public final class Router implements AutoCloseable {
       return;
     }
     boolean failed = false;
+    Optional<String> trace = spans.start(record.headers(), id, routes);
     for (Delivery delivery : routes) {
       switch (delivery) {
-        case Delivery.Ready ready -> sends.add(producer.send(targetRecord(record, id, ready)));
+        case Delivery.Ready ready ->
+            sends.add(producer.send(targetRecord(record, id, ready, trace)));
         case Delivery.Failed f -> failed = true;
       }
     }
@@ -264,9 +272,12 @@ public final class Router implements AutoCloseable {
   }
 
   private ProducerRecord<byte[], byte[]> targetRecord(
-      ConsumerRecord<byte[], byte[]> source, EventId id, Delivery.Ready delivery) {
+      ConsumerRecord<byte[], byte[]> source,
+      EventId id,
+      Delivery.Ready delivery,
+      Optional<String> traceparent) {
     Headers headers = new RecordHeaders();
-    TargetHeaders.write(headers, id, bus, delivery, source.headers());
+    TargetHeaders.write(headers, id, bus, delivery, source.headers(), traceparent);
     return new ProducerRecord<>(
         Topics.targetTopic(delivery.target()),
         null,

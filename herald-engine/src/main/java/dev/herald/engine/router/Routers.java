@@ -1,6 +1,7 @@
 package dev.herald.engine.router;
 
 import dev.herald.core.routing.RoutingTable;
+import dev.herald.core.trace.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -28,6 +29,7 @@ public final class Routers implements AutoCloseable {
   private final RouteSink sink;
   private final InstantSource clock;
   private final MeterRegistry metrics;
+  private final Tracing tracing;
   private final Producer<byte[], byte[]> producer;
   private final Map<String, Router> routers = new ConcurrentHashMap<>();
 
@@ -44,8 +46,10 @@ public final class Routers implements AutoCloseable {
       RouteSink sink,
       InstantSource clock,
       MeterRegistry metrics,
+      Tracing tracing,
       Producer<byte[], byte[]> producer,
       Function<String, Consumer<byte[], byte[]>> consumers) {
+    this.tracing = tracing;
     this.settings = settings;
     this.tables = tables;
     this.sink = sink;
@@ -62,12 +66,24 @@ public final class Routers implements AutoCloseable {
       RouteSink sink,
       InstantSource clock,
       MeterRegistry metrics) {
+    return create(settings, tables, sink, clock, metrics, Tracing.OFF);
+  }
+
+  /** As above, with a span per routed event ({@code tracing}: {@link Tracing#OFF} for none). */
+  public static Routers create(
+      RouterSettings settings,
+      Function<String, RoutingTable> tables,
+      RouteSink sink,
+      InstantSource clock,
+      MeterRegistry metrics,
+      Tracing tracing) {
     return new Routers(
         settings,
         tables,
         sink,
         clock,
         metrics,
+        tracing,
         producer(settings),
         bus -> Router.consumer(bus, settings));
   }
@@ -109,7 +125,8 @@ public final class Routers implements AutoCloseable {
                   tables,
                   sink,
                   clock,
-                  metrics);
+                  metrics,
+                  tracing);
           router.start();
           LOG.info("router of bus {} started", b);
           return router;

@@ -47,8 +47,25 @@ public final class TargetHeaders {
 
   private TargetHeaders() {}
 
+  /** The W3C trace context a bus record carries, if any. */
+  static Optional<String> traceparent(Headers source) {
+    return text(source, TRACEPARENT);
+  }
+
+  /** Writes the header of a target record carrying on the bus record's trace context. */
   static void write(
       Headers headers, EventId id, String bus, Delivery.Ready delivery, Headers source) {
+    write(headers, id, bus, delivery, source, traceparent(source));
+  }
+
+  /** Writes the header of a target record; {@code traceparent} is the context it carries on. */
+  static void write(
+      Headers headers,
+      EventId id,
+      String bus,
+      Delivery.Ready delivery,
+      Headers source,
+      Optional<String> traceparent) {
     headers.add(
         META,
         encode(
@@ -59,7 +76,7 @@ public final class TargetHeaders {
                 delivery.deliveryKey(),
                 id.ingestedAt(),
                 delivery.json(),
-                text(source, TRACEPARENT),
+                traceparent,
                 hops(source))));
   }
 

@@ -9,6 +9,7 @@ import dev.herald.core.config.RuleSpecs;
 import dev.herald.core.event.EventCodec;
 import dev.herald.core.event.NewEvent;
 import dev.herald.core.routing.RoutingTable;
+import dev.herald.core.trace.Tracing;
 import dev.herald.engine.broker.SharedBroker;
 import dev.herald.engine.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -83,7 +84,8 @@ class RouterTest {
               journey.addAll(routed);
             },
             clock,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            Tracing.OFF);
     router.subscribe();
   }
 

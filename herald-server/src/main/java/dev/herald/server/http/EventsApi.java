@@ -18,7 +18,6 @@ import dev.herald.server.auth.Principal;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.server.ingest.EntryResult;
 import dev.herald.server.ingest.IngestService;
-import dev.herald.server.ingest.TraceContext;
 import dev.herald.server.limits.RateLimits;
 import dev.herald.store.JournalEntry;
 import dev.herald.store.JournalStore;
@@ -103,8 +102,7 @@ public final class EventsApi {
       limits
           .admitPublish(principal.keyId(), busOfEach(entries))
           .ifPresent(refusal -> AuthFilter.refuse(res, refusal));
-      IngestService.Outcome outcome =
-          ingest.publish(entries, TraceContext.ingestSpan(req.headers().first(TRACEPARENT)));
+      IngestService.Outcome outcome = ingest.publish(entries, req.headers().first(TRACEPARENT), 0);
       if (outcome.nothingStoredForLackOfEngine()) {
         res.header("Retry-After", RETRY_AFTER_SECONDS);
         throw new ApiError(

@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * What {@code bus} targets publish through: {@link IngestService}, so that a re-published event is
  * checked, deduplicated by its entry id and stored like any other, and answered only once Kafka
- * acknowledged it. The trace continues with a new span. Thread-safe: stateless over the thread-safe
- * ingest service.
+ * acknowledged it. The trace continues with a new (ingest) span. Thread-safe: stateless over the
+ * thread-safe ingest service.
  */
 public final class IngestBusPublisher implements BusPublisher {
   private final IngestService ingest;
@@ -21,8 +21,7 @@ public final class IngestBusPublisher implements BusPublisher {
 
   @Override
   public Result publish(ObjectNode entry, int hops, Optional<String> traceparent) {
-    IngestService.Outcome outcome =
-        ingest.publish(List.of(entry), TraceContext.ingestSpan(traceparent), hops);
+    IngestService.Outcome outcome = ingest.publish(List.of(entry), traceparent, hops);
     return switch (outcome.results().getFirst()) {
       case EntryResult.Stored stored -> new Result.Published(stored.eventId());
       case EntryResult.Failed failed when failed.code().equals(EntryErrors.ENGINE_UNAVAILABLE) ->

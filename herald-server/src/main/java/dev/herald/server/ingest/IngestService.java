@@ -6,6 +6,8 @@ import dev.herald.core.event.EntryErrors;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.core.event.EventId;
 import dev.herald.core.event.NewEvent;
+import dev.herald.core.trace.Span;
+import dev.herald.core.trace.Tracing;
 import dev.herald.engine.bus.EventAppender;
 import dev.herald.store.Bus;
 import dev.herald.store.ClientIdRecord;
@@ -63,6 +65,7 @@ public final class IngestService {
 
   private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+  private final Tracing tracing;
 
   public IngestService(
       EventAppender appender,
@@ -70,11 +73,64 @@ public final class IngestService {
       dev.herald.store.ClientIdStore store,
       InstantSource clock,
       MeterRegistry metrics) {
+    this(appender, buses, store, clock, metrics, Tracing.OFF);
+  }
+
+  /** As above, with a span per publish ({@code tracing}: {@link Tracing#OFF} for none). */
+  public IngestService(
+      EventAppender appender,
+      BusDirectory buses,
+      dev.herald.store.ClientIdStore store,
+      InstantSource clock,
+      MeterRegistry metrics,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.appender = appender;
     this.buses = buses;
     this.dedupe = new ClientIdDedupe(store);
     this.clock = clock;
     this.metrics = metrics;
+  }
+
+  /** The most event ids an ingest span lists ({@code herald.event_ids}); the count is complete. */
+  static final int SPAN_EVENT_IDS = 100;
+
+  /**
+   * Publishes entries under an ingest span ({@code herald.ingest}) that continues {@code incoming}
+   * (the publisher's W3C traceparent, or a bus target's attempt) or starts a trace; the events
+   * carry the span's context. With tracing off, or the trace unsampled, the events carry {@code
+   * incoming}'s trace with a new span id ({@link TraceContext#ingestSpan}) as before.
+   */
+  public Outcome publish(List<JsonNode> entries, Optional<String> incoming, int hops) {
+    if (!tracing.enabled()) {
+      return publish(entries, TraceContext.ingestSpan(incoming), hops);
+    }
+    Span span = tracing.start("herald.ingest", Tracing.Kind.SERVER, incoming);
+    Optional<String> own = span.traceparentOr(Optional.empty());
+    Outcome outcome =
+        publish(entries, own.orElseGet(() -> TraceContext.ingestSpan(incoming)), hops);
+    if (span.recording()) {
+      List<String> ids = new ArrayList<>();
+      for (EntryResult result : outcome.results()) {
+        if (result instanceof EntryResult.Stored stored && ids.size() < SPAN_EVENT_IDS) {
+          ids.add(stored.eventId());
+        }
+      }
+      span.set("herald.entries", outcome.results().size())
+          .set("herald.entries.stored", outcome.stored())
+          .set("herald.entries.failed", outcome.failedCount())
+          .set("herald.event_ids", ids);
+      if (hops > 0) {
+        span.set("herald.hops", hops);
+      }
+      if (outcome.failedCount() > 0) {
+        span.fail(
+            outcome.nothingStoredForLackOfEngine() ? "EngineUnavailable" : "EntriesFailed",
+            outcome.failedCount() + " of " + outcome.results().size() + " entries failed");
+      }
+    }
+    span.end();
+    return outcome;
   }
 
   /** Publishes a request's entries; {@code traceparent} is the request's W3C trace context. */
