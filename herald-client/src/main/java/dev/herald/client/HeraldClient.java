@@ -20,10 +20,12 @@ import java.util.TreeMap;
 
 /**
  * A small Java client of Herald's HTTP API. Thread-safe: the underlying {@link HttpClient} is
- * shared and immutable.
+ * shared and immutable. Groups of calls on one kind of object live in classes of their own in this
+ * package, reached through an accessor here (e.g. {@code client.replays()}), and send through
+ * {@link #call} and {@link #send}.
  */
 public final class HeraldClient {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** The most ids one redrive request may carry (API.md). */
   private static final int ID_BATCH = 1000;
@@ -358,17 +360,17 @@ public final class HeraldClient {
   }
 
   /** Percent-encodes one path segment or query value. */
-  private static String encode(String value) {
+  static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** Sends a request whose every error, 404 included, is thrown. */
-  private JsonNode call(String method, String path, String json) {
+  JsonNode call(String method, String path, String json) {
     return send(method, path, json, false).orElseThrow();
   }
 
   /** Sends a request; a 404 answer to a {@code GET} is empty (for lookups such as events). */
-  private Optional<JsonNode> send(String method, String path, String json) {
+  Optional<JsonNode> send(String method, String path, String json) {
     return send(method, path, json, "GET".equals(method));
   }
 
