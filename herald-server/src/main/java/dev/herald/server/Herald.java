@@ -2,6 +2,7 @@ package dev.herald.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.analytics.AnalyticsStore;
+import dev.herald.core.config.DesiredState;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.core.secret.SecretBox;
@@ -29,8 +30,11 @@ import dev.herald.server.auth.AuthFilter;
 import dev.herald.server.auth.KeyRing;
 import dev.herald.server.auth.KeyService;
 import dev.herald.server.auth.KeysApi;
+import dev.herald.server.auth.Principal;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigLimitSettings;
+import dev.herald.server.config.ConfigPlan;
+import dev.herald.server.config.ConfigPlanner;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
 import dev.herald.server.config.StoreRouteSink;
@@ -40,6 +44,7 @@ import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
+import dev.herald.server.http.ConfigPlanApi;
 import dev.herald.server.http.ConsoleApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
@@ -93,6 +98,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -138,6 +144,7 @@ public final class Herald implements AutoCloseable {
   private AnalyticsStore analytics; // opens on first use: an analytics target or query
   private AnalyticsSink analyticsSink;
   private boolean closed;
+  private ConfigPlanner planner; // herald.yaml: plan and apply
   private Tracing tracing = Tracing.OFF; // OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
   private Herald(HeraldConfig config, SecuritySettings security, Map<String, String> env) {
@@ -277,6 +284,7 @@ public final class Herald implements AutoCloseable {
                 });
     HealthMetrics.bind(readiness, metrics);
     open(new BacklogMetrics(store, store, store, topics, metrics).start());
+    planner = new ConfigPlanner(store, store.apiKeys(), routing.config(), keys);
     http =
         open(
             HttpServer.start(
@@ -301,6 +309,7 @@ public final class Herald implements AutoCloseable {
                 new StatsApi(store, store, routing.liveState(), backlog, metrics, clock)::register,
                 new ConsoleApi()::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
+                new ConfigPlanApi(planner)::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new AuditApi(store, new AuditVerifier(store))::register,
                 new QueueApi(queues)::register,
@@ -588,6 +597,19 @@ public final class Herald implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /**
+   * Applies a desired state (herald.yaml at start, {@code herald serve --config}): creates and
+   * updates, never deletes. Changes are recorded as made by {@value Principal#HERALD}.
+   */
+  public ConfigPlan applyConfig(DesiredState desired) {
+    DesiredState withoutPrune =
+        new DesiredState(
+            desired.buses(), desired.targets(), desired.rules(), desired.keys(), false);
+    Principal herald =
+        new Principal(Optional.of(Principal.HERALD), List.of(dev.herald.core.auth.Scope.ADMIN));
+    return planner.apply(withoutPrune, herald).plan();
   }
 
   public String kafkaBootstrap() {
