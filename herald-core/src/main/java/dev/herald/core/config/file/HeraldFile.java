@@ -136,19 +136,18 @@ public final class HeraldFile {
         }
       }
     }
-    if (!errors.isEmpty()) {
-      return result(Json.object());
-    }
     String prefix = environment.map(e -> "environments." + e + ".").orElse("");
     if (!allowPlaintext) {
       checkSecrets(merged, environment);
     }
+    int before = errors.size();
     substitute(merged, "", resolver, prefix);
-    if (!errors.isEmpty()) {
-      return result(Json.object());
-    }
+    boolean substituted = errors.size() == before;
     checkReferences(merged, envs, environment, prefix);
-    for (ConfigException.Invalid e : DesiredState.parse(merged).errors()) {
+    // a value left empty by a missing ${env:} or ${file:} would only repeat that error
+    List<ConfigException.Invalid> invalid =
+        substituted ? DesiredState.parse(merged).errors() : List.of();
+    for (ConfigException.Invalid e : invalid) {
       String message = "UnknownField".equals(e.code()) ? "unknown key" : e.getMessage();
       errorAt(e.field(), prefix, message);
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML (or JSON) document read into a Jackson tree, remembering where each node starts: the key's
@@ -60,6 +61,12 @@ final class YamlTree {
       JsonNode root = read(parser, "", locations);
       return new YamlTree(root, locations);
     } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+        throw new SyntaxError(
+            new Location(
+                marked.getProblemMark().getLine() + 1, marked.getProblemMark().getColumn() + 1),
+            marked.getProblem());
+      }
       String message = e.getOriginalMessage();
       int newline = message.indexOf('\n');
       message = (newline > 0 ? message.substring(0, newline) : message).strip();
