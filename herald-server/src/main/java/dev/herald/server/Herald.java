@@ -599,6 +599,11 @@ public final class Herald implements AutoCloseable {
     return http.port();
   }
 
+  /** The planner of configuration as code (tests inject faults into it). */
+  ConfigPlanner configPlanner() {
+    return planner;
+  }
+
   /**
    * Applies a desired state (herald.yaml at start, {@code herald serve --config}): creates and
    * updates, never deletes. Changes are recorded as made by {@value Principal#HERALD}.

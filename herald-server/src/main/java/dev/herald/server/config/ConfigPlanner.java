@@ -50,27 +50,19 @@ public final class ConfigPlanner {
   private final ApiKeyStore keyStore;
   private final ConfigService config;
   private final KeyService keys;
-  private final Runnable beforeEachChange;
+  private volatile Runnable beforeEachChange = () -> {};
 
   public ConfigPlanner(
       ConfigStore store, ApiKeyStore keyStore, ConfigService config, KeyService keys) {
-    this(store, keyStore, config, keys, () -> {});
-  }
-
-  /**
-   * @param beforeEachChange runs before each change is made (tests inject a fault here)
-   */
-  ConfigPlanner(
-      ConfigStore store,
-      ApiKeyStore keyStore,
-      ConfigService config,
-      KeyService keys,
-      Runnable beforeEachChange) {
     this.store = store;
     this.keyStore = keyStore;
     this.config = config;
     this.keys = keys;
-    this.beforeEachChange = beforeEachChange;
+  }
+
+  /** Fault injection for tests only: runs before each change an apply makes. */
+  public void beforeEachChange(Runnable hook) {
+    this.beforeEachChange = hook;
   }
 
   /**
