@@ -262,15 +262,19 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     commit(true);
     partitions.forEach(tracker::forget);
     paused.removeAll(partitions);
+    pool.removed(partitions);
   }
 
   @Override
-  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    pool.assigned(partitions, topic -> consumer.partitionsFor(topic).size());
+  }
 
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
     partitions.forEach(tracker::forget);
     paused.removeAll(partitions);
+    pool.removed(partitions);
   }
 
   /** Commits what finished, synchronously (tests that drive {@link #runOnce} call it). */
