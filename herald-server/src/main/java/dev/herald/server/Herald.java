@@ -44,6 +44,7 @@ import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
+import dev.herald.server.http.CloudEventsApi;
 import dev.herald.server.http.ConfigPlanApi;
 import dev.herald.server.http.ConsoleApi;
 import dev.herald.server.http.DeadLetterApi;
@@ -299,6 +300,7 @@ public final class Herald implements AutoCloseable {
                 new KeysApi(keys, keyRing)::register,
                 new EventsApi(ingest, reader, topics, buses, store, metrics, limits, search, clock)
                     ::register,
+                new CloudEventsApi(ingest, buses, metrics, limits)::register,
                 new TailApi(
                         buses,
                         topics,
