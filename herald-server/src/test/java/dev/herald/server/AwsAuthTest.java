@@ -184,8 +184,7 @@ class AwsAuthTest {
     assertThat(unsigned.status()).isEqualTo(400);
     assertThat(unsigned.raw().headers().firstValue("x-amzn-ErrorType"))
         .hasValue("MissingAuthenticationTokenException");
-    var bearer =
-        admin.raw(request.copy().header("Authorization", "Bearer " + BOOTSTRAP.text()));
+    var bearer = admin.raw(request.copy().header("Authorization", "Bearer " + BOOTSTRAP.text()));
     assertThat(bearer.status()).isEqualTo(200);
   }
 

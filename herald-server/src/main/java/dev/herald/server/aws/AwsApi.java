@@ -62,12 +62,6 @@ public final class AwsApi {
     }
   }
 
-  /** An operation handler of one service. */
-  @FunctionalInterface
-  interface Operations {
-    ObjectNode handle(AwsCall call);
-  }
-
   private final KeyRing keys;
   private final RateLimits limits;
   private final InstantSource clock;
