@@ -112,6 +112,10 @@ final class HeraldProcess implements AutoCloseable {
     waitFor();
   }
 
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
   void restart(String... extraArgs) {
     launch(extraArgs);
   }
