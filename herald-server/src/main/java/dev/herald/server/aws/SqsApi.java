@@ -12,11 +12,9 @@ import dev.herald.store.Stored;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -223,7 +221,7 @@ public final class SqsApi {
   private ObjectNode deleteBatch(AwsCall call) {
     String name = queueName(call);
     call.require(Scope.queue(name));
-    List<ObjectNode> entries = batch(call);
+    List<ObjectNode> entries = SqsMessages.batch(call);
     ObjectNode answer = Json.object();
     ArrayNode ok = answer.putArray("Successful");
     ArrayNode failed = answer.putArray("Failed");
@@ -305,7 +303,7 @@ public final class SqsApi {
   private ObjectNode sendBatch(AwsCall call) {
     String name = queueName(call);
     call.require(Scope.queue(name));
-    List<ObjectNode> entries = batch(call);
+    List<ObjectNode> entries = SqsMessages.batch(call);
     ObjectNode answer = Json.object();
     ArrayNode ok = answer.putArray("Successful");
     ArrayNode failed = answer.putArray("Failed");
@@ -323,36 +321,6 @@ public final class SqsApi {
       }
     }
     return answer;
-  }
-
-  /** The entries of a batch: 1 to 10, with distinct ids. */
-  private static List<ObjectNode> batch(AwsCall call) {
-    List<ObjectNode> entries = call.objects("Entries");
-    if (entries.isEmpty()) {
-      throw new AwsError(
-          400,
-          "EmptyBatchRequest",
-          "There should be at least one entry in the request.",
-          "AWS.SimpleQueueService.EmptyBatchRequest");
-    }
-    if (entries.size() > MAX_BATCH) {
-      throw new AwsError(
-          400,
-          "TooManyEntriesInBatchRequest",
-          "Maximum number of entries per request are " + MAX_BATCH + ".",
-          "AWS.SimpleQueueService.TooManyEntriesInBatchRequest");
-    }
-    Set<String> ids = new HashSet<>();
-    for (ObjectNode entry : entries) {
-      if (!ids.add(entry.path("Id").asText())) {
-        throw new AwsError(
-            400,
-            "BatchEntryIdsNotDistinct",
-            "Id " + entry.path("Id").asText() + " repeated.",
-            "AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
-      }
-    }
-    return entries;
   }
 
   private static boolean isJson(String body) {

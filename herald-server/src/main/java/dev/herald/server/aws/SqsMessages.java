@@ -7,16 +7,19 @@ import dev.herald.core.json.Json;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * How SQS messages are rendered: the body's MD5 and the message attributes with their MD5, which
  * the AWS SDKs check ({@code MD5OfBody}, {@code MD5OfMessageAttributes}: each attribute, sorted by
  * name, as length-prefixed name, data type, a transport byte and value). Herald's messages carry
- * the event's metadata as String attributes named {@code herald.*}. Stateless.
+ * the event's metadata as String attributes named {@code herald.*}. Also the checks of a batch's
+ * entries. Stateless.
  */
 final class SqsMessages {
   private SqsMessages() {}
@@ -124,6 +127,36 @@ final class SqsMessages {
       }
     }
     return HexFormat.of().formatHex(md5.digest());
+  }
+
+  /** The entries of a batch: 1 to 10, with distinct ids. */
+  static List<ObjectNode> batch(AwsCall call) {
+    List<ObjectNode> entries = call.objects("Entries");
+    if (entries.isEmpty()) {
+      throw new AwsError(
+          400,
+          "EmptyBatchRequest",
+          "There should be at least one entry in the request.",
+          "AWS.SimpleQueueService.EmptyBatchRequest");
+    }
+    if (entries.size() > SqsApi.MAX_BATCH) {
+      throw new AwsError(
+          400,
+          "TooManyEntriesInBatchRequest",
+          "Maximum number of entries per request are " + SqsApi.MAX_BATCH + ".",
+          "AWS.SimpleQueueService.TooManyEntriesInBatchRequest");
+    }
+    Set<String> ids = new HashSet<>();
+    for (ObjectNode entry : entries) {
+      if (!ids.add(entry.path("Id").asText())) {
+        throw new AwsError(
+            400,
+            "BatchEntryIdsNotDistinct",
+            "Id " + entry.path("Id").asText() + " repeated.",
+            "AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
+      }
+    }
+    return entries;
   }
 
   private static void update(MessageDigest md5, String text) {
