@@ -3,8 +3,6 @@ package dev.herald.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +107,12 @@ final class KafkaCluster implements AutoCloseable {
 
   private void create(int size) {
     for (int node = 1; node <= size; node++) {
-      brokers.add(new Broker(node, freePort(), freePort(), root.resolve("broker-" + node)));
+      brokers.add(
+          new Broker(
+              node,
+              HeraldProcess.freePort(),
+              HeraldProcess.freePort(),
+              root.resolve("broker-" + node)));
     }
     String voters =
         brokers.stream()
@@ -218,7 +221,7 @@ final class KafkaCluster implements AutoCloseable {
         } catch (Exception e) {
           last = e.toString();
         }
-        sleep(200);
+        HeraldProcess.sleep(200);
       }
     }
     throw new IllegalStateException(
@@ -268,22 +271,6 @@ final class KafkaCluster implements AutoCloseable {
       return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
     } catch (IOException e) {
       return "(no " + file + ")";
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
