@@ -40,6 +40,7 @@ import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
+import dev.herald.server.http.CloudEventsApi;
 import dev.herald.server.http.ConsoleApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
@@ -291,6 +292,7 @@ public final class Herald implements AutoCloseable {
                 new KeysApi(keys, keyRing)::register,
                 new EventsApi(ingest, reader, topics, buses, store, metrics, limits, search, clock)
                     ::register,
+                new CloudEventsApi(ingest, buses, metrics, limits)::register,
                 new TailApi(
                         buses,
                         topics,

@@ -52,7 +52,7 @@ sealed interface Access {
         return new AnyOf(List.of(queue));
       }
     }
-    if (path.equals("/v1/events") && method.equals("POST")) {
+    if ((path.equals("/v1/events") || path.equals("/v1/cloudevents")) && method.equals("POST")) {
       return new AnyPublish();
     }
     if (path.equals("/v1/test-pattern") && method.equals("POST")) {
