@@ -31,6 +31,13 @@ import dev.herald.server.auth.KeyRing;
 import dev.herald.server.auth.KeyService;
 import dev.herald.server.auth.KeysApi;
 import dev.herald.server.auth.Principal;
+import dev.herald.server.aws.Arns;
+import dev.herald.server.aws.AwsApi;
+import dev.herald.server.aws.EventBridgeApi;
+import dev.herald.server.aws.EventBridgeEvents;
+import dev.herald.server.aws.EventBridgeTargets;
+import dev.herald.server.aws.SqsApi;
+import dev.herald.server.aws.SqsDeadLetterQueue;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigLimitSettings;
 import dev.herald.server.config.ConfigPlan;
@@ -317,7 +324,9 @@ public final class Herald implements AutoCloseable {
                 new AuditApi(store, new AuditVerifier(store))::register,
                 new QueueApi(queues)::register,
                 new AnalyticsApi(analytics, clock)::register,
-                new OpsApi(readiness, metrics)::register));
+                new OpsApi(readiness, metrics)::register,
+                awsApi(keyRing, limits, clock, routing, store, ingest, queues, envelopeSettings)
+                    ::register));
     ownPorts.add(http.port()); // an ephemeral port is known only now
     open(queues); // closed before HTTP stops: ends the long polls at once
     writeRuntimeFile();
@@ -417,6 +426,34 @@ public final class Herald implements AutoCloseable {
         config.get(),
         new DeadLetters(store, store, buses, tables, clock),
         name -> delivery.current(name).map(Herald::liveState));
+  }
+
+  /** The AWS JSON protocol on the same port: EventBridge and SQS over the same services. */
+  private AwsApi awsApi(
+      KeyRing keyRing,
+      RateLimits limits,
+      InstantSource clock,
+      Routing routing,
+      StateStore store,
+      IngestService ingest,
+      Queues queues,
+      RouterSettings envelopeSettings) {
+    Arns arns = new Arns(envelopeSettings.account(), envelopeSettings.region());
+    EventBridgeApi events =
+        new EventBridgeApi(
+            routing.config(),
+            store,
+            new EventBridgeTargets(routing.config(), store, arns),
+            new EventBridgeEvents(ingest, arns),
+            arns);
+    SqsApi sqs =
+        new SqsApi(
+            queues,
+            store,
+            new SqsDeadLetterQueue(store, store, routing.deadLetters(), clock, arns),
+            arns,
+            security.tls());
+    return new AwsApi(keyRing, limits, clock, events, sqs);
   }
 
   /** A target's delivery state on this instance, for its GET. */
