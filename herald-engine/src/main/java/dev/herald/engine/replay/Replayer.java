@@ -59,9 +59,6 @@ final class Replayer implements AutoCloseable {
     STOPPED
   }
 
-  /** The header of a replayed target record naming its replay. */
-  static final String REPLAY_HEADER = "herald-replay";
-
   private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
   private static final Duration POLL = Duration.ofMillis(200);
   static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
@@ -326,7 +323,7 @@ final class Replayer implements AutoCloseable {
                 delivery.json(),
                 trace == null ? Optional.empty() : Optional.of(new String(trace.value(), UTF_8)),
                 TargetHeaders.hops(source.headers()))));
-    headers.add(REPLAY_HEADER, job.name().getBytes(UTF_8));
+    headers.add(TargetHeaders.REPLAY, job.name().getBytes(UTF_8));
     return new ProducerRecord<>(
         Topics.targetTopic(delivery.target()),
         null,
