@@ -71,10 +71,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--bus-partitions",
-      defaultValue = "${env:HERALD_BUS_PARTITIONS:-4}",
+      defaultValue = "${env:HERALD_BUS_PARTITIONS}",
       description =
-          "Partitions of each new bus topic (HERALD_BUS_PARTITIONS). Default: ${DEFAULT-VALUE}")
-  int busPartitions;
+          "Partitions of each new bus topic (HERALD_BUS_PARTITIONS). Default: 4, or 12 with"
+              + " --kafka-bootstrap")
+  Integer busPartitions;
 
   @Option(
       names = "--tls-cert",
@@ -102,7 +103,9 @@ final class ServeCommand implements Callable<Integer> {
             fsync,
             Optional.ofNullable(kafkaBootstrap),
             Optional.ofNullable(storeUrl),
-            busPartitions,
+            busPartitions != null
+                ? busPartitions
+                : HeraldConfig.defaultBusPartitions(kafkaBootstrap != null),
             Optional.ofNullable(System.getenv("HERALD_SECRET_KEY")));
     SecuritySettings security =
         new SecuritySettings(

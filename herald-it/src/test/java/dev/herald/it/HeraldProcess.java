@@ -112,6 +112,10 @@ final class HeraldProcess implements AutoCloseable {
     waitFor();
   }
 
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
   void restart(String... extraArgs) {
     launch(extraArgs);
   }
@@ -189,7 +193,7 @@ final class HeraldProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -197,7 +201,7 @@ final class HeraldProcess implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) {
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

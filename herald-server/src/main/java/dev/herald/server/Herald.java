@@ -192,6 +192,7 @@ public final class Herald implements AutoCloseable {
       ownPorts.add(config.port());
     }
     RateLimitSettings rateLimits = RateLimitSettings.of(env); // a bad value stops the start
+    KafkaSettings kafka = KafkaSettings.of(config, env);
     if (rateLimits.any()) {
       LOG.info(
           "rate limits per second: per key {} {}, per bus {} {}, bursts of {} s",
@@ -237,9 +238,7 @@ public final class Herald implements AutoCloseable {
     engine = open(join(engineStart));
     ownPorts.addAll(engine.localPorts());
     Topics topics =
-        open(
-            new Topics(
-                engine.bootstrapServers(), engine.maxMessageBytes(), config.busPartitions()));
+        open(new Topics(engine.bootstrapServers(), engine.maxMessageBytes(), kafka.layout()));
     topics.ensureConfigChanges();
     store.ensureBus(EntryValidator.DEFAULT_BUS, "The default bus");
     BusDirectory buses = new BusDirectory(store, clock);
@@ -248,7 +247,9 @@ public final class Herald implements AutoCloseable {
     bindJvmMetrics(metrics);
     AnalyticsMetrics.bind(analytics, metrics);
     EventAppender appender =
-        open(new EventAppender(engine.bootstrapServers(), engine.maxMessageBytes()));
+        open(
+            new EventAppender(
+                engine.bootstrapServers(), engine.maxMessageBytes(), kafka.ingestTimeout()));
     open(new KafkaClientMetrics(appender.producer())).bindTo(metrics);
     EventReader reader =
         open(new EventReader(engine.bootstrapServers(), engine.maxMessageBytes(), 4));

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param fsync flush every write of the embedded broker to disk before acknowledging
  * @param kafkaBootstrap an external Kafka cluster; empty runs the embedded broker
  * @param storeUrl a PostgreSQL JDBC URL; empty uses SQLite in the data dir
- * @param busPartitions partitions of each new bus and target topic
+ * @param busPartitions partitions of each new bus topic (target topics: {@link KafkaSettings})
  * @param secretKey the base64 AES-256 key that encrypts stored secrets; empty keeps one in the data
  *     dir ({@code secret.key}), which only works for a single instance
  */
@@ -33,6 +33,7 @@ public record HeraldConfig(
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_BUS_PARTITIONS = 4;
+  public static final int CLUSTER_BUS_PARTITIONS = 12;
 
   public HeraldConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -55,6 +56,14 @@ public record HeraldConfig(
       throw new IllegalArgumentException(
           "busPartitions must be between 1 and 1024, got " + busPartitions);
     }
+  }
+
+  /**
+   * Bus partitions when none are configured: 4 on the embedded broker, 12 on a cluster (routing
+   * spreads over at most that many instances).
+   */
+  public static int defaultBusPartitions(boolean cluster) {
+    return cluster ? CLUSTER_BUS_PARTITIONS : DEFAULT_BUS_PARTITIONS;
   }
 
   /** Embedded mode with defaults, data in {@code dataDir}. */

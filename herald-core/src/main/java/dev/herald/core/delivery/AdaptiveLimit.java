@@ -57,6 +57,7 @@ public final class AdaptiveLimit {
   private static final double SLACK_NANOS = SLACK_MILLIS * 1e6;
 
   private final int max;
+  private int ceiling; // at most max; lowered when the target's concurrency is shared
   private final double tolerance;
   private double limit;
   private int good;
@@ -86,6 +87,7 @@ public final class AdaptiveLimit {
       throw new IllegalArgumentException("tolerance must be above 1, was " + tolerance);
     }
     this.max = max;
+    this.ceiling = max;
     this.limit = initial;
     this.tolerance = tolerance;
   }
@@ -112,14 +114,26 @@ public final class AdaptiveLimit {
     if (recentNanos > baselineNanos * tolerance + SLACK_NANOS) {
       decrease();
     } else if (backlog && ++good >= limit()) {
-      limit = Math.min(max, Math.floor(limit) + 1);
+      limit = Math.min(ceiling, Math.floor(limit) + 1);
       good = 0;
     }
   }
 
-  /** The current limit, between 1 and {@code max}. */
+  /** The current limit, between 1 and the ceiling ({@code max} unless lowered). */
   public synchronized int limit() {
-    return (int) Math.max(1, Math.min(max, Math.floor(limit)));
+    return (int) Math.max(1, Math.min(ceiling, Math.floor(limit)));
+  }
+
+  /**
+   * Caps the limit at {@code value} (1 to {@code max}): this instance's part of a concurrency that
+   * several share. The limit adapts below it as before.
+   */
+  public synchronized void ceiling(int value) {
+    if (value < 1 || value > max) {
+      throw new IllegalArgumentException("ceiling must be in [1, " + max + "], was " + value);
+    }
+    ceiling = value;
+    limit = Math.min(limit, value);
   }
 
   /** The long-term latency of successful calls, once there has been one. */

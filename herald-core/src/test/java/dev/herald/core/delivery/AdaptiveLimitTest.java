@@ -128,4 +128,22 @@ class AdaptiveLimitTest {
     assertThatThrownBy(() -> new AdaptiveLimit(4, 2, 1.0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aCeilingCapsTheLimitAndItsGrowth() {
+    AdaptiveLimit limit = new AdaptiveLimit(10, 8, 2.0);
+    limit.ceiling(3);
+    assertThat(limit.limit()).isEqualTo(3);
+    for (int i = 0; i < 100; i++) {
+      limit.onSample(java.time.Duration.ofMillis(5), true, true);
+    }
+    assertThat(limit.limit()).isEqualTo(3);
+    limit.ceiling(10);
+    for (int i = 0; i < 100; i++) {
+      limit.onSample(java.time.Duration.ofMillis(5), true, true);
+    }
+    assertThat(limit.limit()).isEqualTo(10);
+    assertThatThrownBy(() -> limit.ceiling(11))
+        .hasMessageContaining("ceiling must be in [1, 10], was 11");
+  }
 }

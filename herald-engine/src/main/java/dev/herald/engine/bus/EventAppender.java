@@ -43,7 +43,11 @@ public final class EventAppender implements AutoCloseable {
 
   private final Producer<byte[], byte[]> producer;
 
-  public EventAppender(String bootstrapServers, int maxMessageBytes) {
+  /**
+   * @param deliveryTimeout how long an append may wait for the cluster's acknowledgement, retries
+   *     included, before its future fails; longer than the cluster's failover on a cluster
+   */
+  public EventAppender(String bootstrapServers, int maxMessageBytes, Duration deliveryTimeout) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest");
@@ -56,7 +60,9 @@ public final class EventAppender implements AutoCloseable {
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxMessageBytes);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        Math.toIntExact(Math.max(deliveryTimeout.toMillis(), 5_000 + 2)));
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -98,6 +98,8 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // new target topics within seconds
     // a member that sees a new topic rejoins at once; the others learn it at their next heartbeat
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+    // a crashed instance's partitions move to the others within 10 s (Kafka's default: 45 s)
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Topics.SESSION_TIMEOUT_MS);
     // a new target topic must not revoke the partitions others are delivering (duplicates)
     props.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -261,15 +263,19 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     commit(true);
     partitions.forEach(tracker::forget);
     paused.removeAll(partitions);
+    pool.removed(partitions);
   }
 
   @Override
-  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    pool.assigned(partitions, topic -> consumer.partitionsFor(topic).size());
+  }
 
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
     partitions.forEach(tracker::forget);
     paused.removeAll(partitions);
+    pool.removed(partitions);
   }
 
   /** Commits what finished, synchronously (tests that drive {@link #runOnce} call it). */

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class DeliveryPool implements AutoCloseable {
   private final InstantSource clock;
   private final Function<String, Optional<TargetRuntime>> loader;
   private final Map<String, TargetRuntime> targets = new ConcurrentHashMap<>();
+  private final PartitionShares shares = new PartitionShares();
   private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
   private final KeySequencer ordered = new KeySequencer(attempts);
   private final Deliverer deliverer;
@@ -159,6 +162,7 @@ public final class DeliveryPool implements AutoCloseable {
    * must exist already: the consumers look for it at once.
    */
   public void put(TargetRuntime runtime) {
+    runtime.share(shares.share(runtime.name()));
     TargetRuntime old = targets.put(runtime.name(), runtime);
     if (old != null) {
       closeQuietly(old);
@@ -219,6 +223,27 @@ public final class DeliveryPool implements AutoCloseable {
     };
   }
 
+  /** A consumer of this instance was assigned target partitions; {@code partitionsOf} counts. */
+  void assigned(
+      Collection<TopicPartition> partitions,
+      java.util.function.ToIntFunction<String> partitionsOf) {
+    reshare(shares.assigned(partitions, partitionsOf));
+  }
+
+  /** A consumer of this instance gave up target partitions (revoked or lost). */
+  void removed(Collection<TopicPartition> partitions) {
+    reshare(shares.removed(partitions));
+  }
+
+  private void reshare(java.util.Set<String> changed) {
+    for (String name : changed) {
+      TargetRuntime runtime = targets.get(name);
+      if (runtime != null) {
+        runtime.share(shares.share(name));
+      }
+    }
+  }
+
   /** The runtime of a target this instance runs now, without loading it. */
   public Optional<TargetRuntime> current(String name) {
     return Optional.ofNullable(targets.get(name));
@@ -233,6 +258,7 @@ public final class DeliveryPool implements AutoCloseable {
     Optional<TargetRuntime> loaded = load(name);
     loaded.ifPresent(
         rt -> {
+          rt.share(shares.share(name));
           if (targets.putIfAbsent(name, rt) == null) {
             registerGauges(name);
           } else {

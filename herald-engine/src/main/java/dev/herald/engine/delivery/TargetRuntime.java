@@ -25,7 +25,8 @@ public final class TargetRuntime implements AutoCloseable {
   private final Target target;
   private final CircuitBreaker circuit;
   private final AdaptiveLimit limit;
-  private final Optional<RateLimiter> rate;
+  private volatile Optional<RateLimiter> rate; // replaced when this instance's share changes
+  private volatile double share = 1.0;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
   private int inFlight;
@@ -140,16 +141,49 @@ public final class TargetRuntime implements AutoCloseable {
     }
   }
 
-  /** Waits until the rate limit admits one call. */
-  void awaitRate() throws InterruptedException {
-    if (rate.isEmpty()) {
+  /**
+   * Applies the target's concurrency and rate limits in proportion to {@code fraction}, the share
+   * of its partitions this instance owns (see {@link PartitionShares}): together the instances of a
+   * cluster stay within the limits.
+   */
+  void share(double fraction) {
+    if (!(fraction > 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("fraction must be in (0, 1], was " + fraction);
+    }
+    if (fraction == share) {
       return;
     }
-    for (Optional<Duration> wait = rate.get().tryAcquire();
+    share = fraction;
+    int ceiling = (int) Math.max(1, Math.ceil(spec.concurrencyMax() * fraction));
+    limit.ceiling(ceiling);
+    rate =
+        spec.rateLimitPerSecond()
+            .map(perSecond -> new RateLimiter(perSecond * fraction, System::nanoTime));
+    LOG.info(
+        "target {}: this instance owns {}% of its partitions: concurrency up to {}{}",
+        spec.name(),
+        Math.round(fraction * 100),
+        ceiling,
+        rate.map(r -> String.format(Locale.ROOT, ", %.2f calls/s", r.perSecond())).orElse(""));
+  }
+
+  /** Waits until the rate limit admits one call. */
+  void awaitRate() throws InterruptedException {
+    Optional<RateLimiter> limiter = rate;
+    if (limiter.isEmpty()) {
+      return;
+    }
+    for (Optional<Duration> wait = limiter.get().tryAcquire();
         wait.isPresent();
-        wait = rate.get().tryAcquire()) {
+        wait = limiter.get().tryAcquire()) {
       Thread.sleep(wait.get());
     }
+  }
+
+  /** The calls per second this instance may make now: its share of the target's rate limit. */
+  java.util.OptionalDouble ratePerSecond() {
+    return rate.map(r -> java.util.OptionalDouble.of(r.perSecond()))
+        .orElse(java.util.OptionalDouble.empty());
   }
 
   /** The circuit's state: closed, open or half-open. */

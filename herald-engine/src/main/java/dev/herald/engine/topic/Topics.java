@@ -39,10 +39,16 @@ public final class Topics implements AutoCloseable {
 
   private final Admin admin;
   private final int maxMessageBytes;
-  private final int partitions;
+  private final TopicLayout layout;
+  private final short replication;
   private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
-  public Topics(String bootstrapServers, int maxMessageBytes, int partitions) {
+  /**
+   * Connects to the cluster and checks that it can honour {@code layout}.
+   *
+   * @throws TopicLayout.TopicLayoutException when it cannot (more replicas than brokers)
+   */
+  public Topics(String bootstrapServers, int maxMessageBytes, TopicLayout layout) {
     this.admin =
         Admin.create(
             Map.of(
@@ -51,8 +57,30 @@ public final class Topics implements AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG,
                 "herald-admin"));
     this.maxMessageBytes = maxMessageBytes;
-    this.partitions = partitions;
+    this.layout = layout;
+    int brokers = brokerCount();
+    try {
+      this.replication = (short) layout.replicationOn(brokers);
+    } catch (TopicLayout.TopicLayoutException e) {
+      admin.close(Duration.ZERO);
+      throw e;
+    }
+    LOG.info(
+        "topics: bus {} partitions, target {} partitions, replication {}, min in-sync {} ({}"
+            + " broker(s))",
+        layout.busPartitions(),
+        layout.targetPartitions(),
+        replication,
+        layout.minInsyncReplicasFor(replication),
+        brokers);
   }
+
+  /**
+   * The session timeout of Herald's consumer groups (classic protocol): how long a crashed instance
+   * keeps its partitions before the others take them over. Within the brokers' default {@code
+   * group.min.session.timeout.ms} (6 s).
+   */
+  public static final int SESSION_TIMEOUT_MS = 10_000;
 
   /** The consumer group of the delivery consumers (every target topic). */
   public static final String DELIVERY_GROUP = "herald.delivery";
@@ -77,7 +105,7 @@ public final class Topics implements AutoCloseable {
    */
   public void ensureBus(String bus, int retentionDays) {
     Map<String, String> retention = busRetention(retentionDays);
-    if (!ensure(busTopic(bus), partitions, retention)) {
+    if (!ensure(busTopic(bus), layout.busPartitions(), retention)) {
       alter(busTopic(bus), retention);
     }
   }
@@ -115,7 +143,7 @@ public final class Topics implements AutoCloseable {
 
   /** Creates a target's topic when missing, keeping records for {@code retention}. */
   public void ensureTarget(String target, Duration retention) {
-    ensure(targetTopic(target), partitions, retention(retention));
+    ensure(targetTopic(target), layout.targetPartitions(), retention(retention));
   }
 
   /** Creates the compacted, single-partition config change feed when missing. */
@@ -129,18 +157,18 @@ public final class Topics implements AutoCloseable {
 
   /** Creates a topic when missing; true when this call created it. */
   private boolean ensure(String topic, int count, Map<String, String> extra) {
-    short replication = (short) Math.min(3, brokerCount());
     Map<String, String> configs = new HashMap<>(extra);
     configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
     configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
     configs.put(
-        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.max(1, replication - 1)));
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+        Integer.toString(layout.minInsyncReplicasFor(replication)));
     NewTopic newTopic =
         new NewTopic(topic, Optional.of(count), Optional.of(replication)).configs(configs);
     boolean created = false;
     try {
       admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      LOG.info("created topic {} with {} partitions", topic, count);
+      LOG.info("created topic {} with {} partitions, {} replicas", topic, count, replication);
       created = true;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
