@@ -1,9 +1,12 @@
 # Sourced (POSIX sh) by ./mvnw, ./herald and .ci/run: exports JAVA_HOME pointing at a JDK 21+.
 # Order: JAVA_HOME when it is 21+, then the `java` on PATH, then the usual install locations.
 # Prints a clear message and returns 1 when none exists.
+# herald_runtime_only=1 (set by ./herald, which only runs the jar) accepts a JRE: no javac needed,
+# as in the container image (deploy/docker/Dockerfile).
 
 herald_jdk_ok() { # $1 = a JDK home; true when it holds java and javac of version 21 or newer
-  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 1
+  [ -x "$1/bin/java" ] || return 1
+  [ "${herald_runtime_only:-}" = 1 ] || [ -x "$1/bin/javac" ] || return 1
   herald_major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
   herald_major=${herald_major#1.}

@@ -48,7 +48,35 @@ public final class HeraldClient {
         base,
         timeout,
         Optional.empty(),
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        HttpClient.newBuilder().connectTimeout(DEFAULT_CONNECT_TIMEOUT).build());
+  }
+
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A builder: {@code HeraldClient.builder().endpoint(uri).key(k).timeout(d).build()}. */
+  public static HeraldClientBuilder builder() {
+    return new HeraldClientBuilder();
+  }
+
+  static HeraldClient create(
+      URI base, Duration timeout, Duration connectTimeout, Optional<String> key) {
+    return new HeraldClient(
+        base, timeout, key, HttpClient.newBuilder().connectTimeout(connectTimeout).build());
+  }
+
+  /**
+   * A batching publisher on this client: entries are sent in batches (by size and linger), retried
+   * on 503, 429 and connection errors without duplicates, each with its own future. Close it to
+   * flush.
+   */
+  public Publisher publisher(PublisherOptions options) {
+    return Publisher.start(this::publish, options);
+  }
+
+  /** The queues of queue targets: receive, ack, nack, change visibility, depth. */
+  public Queues queues() {
+    return new Queues(this);
   }
 
   /**
@@ -97,7 +125,7 @@ public final class HeraldClient {
   }
 
   public static HeraldClient create(URI base) {
-    return new HeraldClient(base, Duration.ofSeconds(30));
+    return new HeraldClient(base, DEFAULT_TIMEOUT);
   }
 
   /** A client whose requests may each take up to {@code timeout} (e.g. verifying a long log). */

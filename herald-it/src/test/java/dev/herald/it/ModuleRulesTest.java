@@ -14,6 +14,8 @@ class ModuleRulesTest {
   private static final JavaClasses HERALD =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // test-jars on this module's classpath (herald-core's TestPostgres) are test code too
+          .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages("dev.herald");
 
   @Test

@@ -31,6 +31,13 @@ import dev.herald.server.auth.AuthFilter;
 import dev.herald.server.auth.KeyRing;
 import dev.herald.server.auth.KeyService;
 import dev.herald.server.auth.KeysApi;
+import dev.herald.server.aws.Arns;
+import dev.herald.server.aws.AwsApi;
+import dev.herald.server.aws.EventBridgeApi;
+import dev.herald.server.aws.EventBridgeEvents;
+import dev.herald.server.aws.EventBridgeTargets;
+import dev.herald.server.aws.SqsApi;
+import dev.herald.server.aws.SqsDeadLetterQueue;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigLimitSettings;
 import dev.herald.server.config.ConfigService;
@@ -42,6 +49,7 @@ import dev.herald.server.delivery.StoreLedger;
 import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
+import dev.herald.server.http.CloudEventsApi;
 import dev.herald.server.http.ConsoleApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
@@ -308,6 +316,7 @@ public final class Herald implements AutoCloseable {
                         clock,
                         Optional.of(store.replays()))
                     ::register,
+                new CloudEventsApi(ingest, buses, metrics, limits)::register,
                 new TailApi(
                         buses,
                         topics,
@@ -324,7 +333,9 @@ public final class Herald implements AutoCloseable {
                 new AuditApi(store, new AuditVerifier(store))::register,
                 new QueueApi(queues)::register,
                 new AnalyticsApi(analytics, clock)::register,
-                new OpsApi(readiness, metrics)::register));
+                new OpsApi(readiness, metrics)::register,
+                awsApi(keyRing, limits, clock, routing, store, ingest, queues, envelopeSettings)
+                    ::register));
     ownPorts.add(http.port()); // an ephemeral port is known only now
     open(queues); // closed before HTTP stops: ends the long polls at once
     writeRuntimeFile();
@@ -443,6 +454,34 @@ public final class Herald implements AutoCloseable {
             clock,
             instanceId))
         .start();
+  }
+
+  /** The AWS JSON protocol on the same port: EventBridge and SQS over the same services. */
+  private AwsApi awsApi(
+      KeyRing keyRing,
+      RateLimits limits,
+      InstantSource clock,
+      Routing routing,
+      StateStore store,
+      IngestService ingest,
+      Queues queues,
+      RouterSettings envelopeSettings) {
+    Arns arns = new Arns(envelopeSettings.account(), envelopeSettings.region());
+    EventBridgeApi events =
+        new EventBridgeApi(
+            routing.config(),
+            store,
+            new EventBridgeTargets(routing.config(), store, arns),
+            new EventBridgeEvents(ingest, arns),
+            arns);
+    SqsApi sqs =
+        new SqsApi(
+            queues,
+            store,
+            new SqsDeadLetterQueue(store, store, routing.deadLetters(), clock, arns),
+            arns,
+            security.tls());
+    return new AwsApi(keyRing, limits, clock, events, sqs);
   }
 
   /** A target's delivery state on this instance, for its GET. */

@@ -85,6 +85,25 @@ class ApiKeysTest {
   }
 
   @Test
+  void cloudEventsNeedThePublishScopeOfTheirBus() {
+    KeyClient orders = keyWith("publish:orders");
+    String event = "{'specversion':'1.0','id':'k-1','source':'s','type':'T'}".replace('\'', '"');
+    java.util.function.BiFunction<KeyClient, String, KeyClient.Answer> post =
+        (client, query) ->
+            client.raw(
+                client
+                    .request("/v1/cloudevents" + query)
+                    .header("Content-Type", "application/cloudevents+json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(event)));
+    assertThat(post.apply(orders, "?bus=orders").status()).isEqualTo(200);
+    KeyClient.Answer otherBus = post.apply(orders, "");
+    assertForbidden(otherBus, "publish:default");
+    assertThat(otherBus.body().at("/error/field").asText()).isEqualTo("bus");
+    assertForbidden(post.apply(keyWith("read"), "?bus=orders"), "publish:*");
+    assertUnauthorized(post.apply(anonymous, "?bus=orders"));
+  }
+
+  @Test
   void withoutAKeyOnlyHealthAnswers() {
     assertThat(anonymous.get("/health/live").status()).isEqualTo(200);
     assertThat(anonymous.get("/health/ready").status()).isIn(200, 503);

@@ -530,4 +530,75 @@ class WebhookTargetTest {
     assertThat(event.get("type").asText()).isEqualTo("dev.herald.shaped");
     assertThat(event.get("data")).isEqualTo(Json.MAPPER.readTree(ENVELOPE));
   }
+
+  @Test
+  void cloudeventsBinaryFormatSendsAttributesAsHeadersAndDataAsTheBody() throws Exception {
+    String envelope =
+        "{\"version\":\"0\",\"id\":\"evt-2\",\"detail-type\":\"Order placed\","
+            + "\"source\":\"shop.orders\",\"account\":\"000000000000\","
+            + "\"time\":\"2026-11-26T10:00:00Z\",\"region\":\"local\","
+            + "\"resources\":[\"café/42%\"],\"detail\":{\"order\":42}}";
+    Delivery delivery =
+        new Delivery(
+            "dk-456",
+            "evt-2",
+            "big-orders",
+            1,
+            envelope.getBytes(UTF_8),
+            true,
+            Optional.empty(),
+            Instant.now().plusSeconds(10));
+    try (Target target =
+        webhookTo(
+            "/hook", ", \"format\": \"cloudevents-binary\", \"secret\": \"" + secret("b") + "\"")) {
+      assertThat(target.deliver(delivery)).isInstanceOf(Outcome.Delivered.class);
+    }
+    Receiver.Received got = receiver.received("/hook").get(0);
+    assertThat(got.header("Content-Type")).isEqualTo("application/json");
+    assertThat(Json.MAPPER.readTree(got.body())).isEqualTo(Json.MAPPER.readTree("{\"order\":42}"));
+    assertThat(got.header("ce-specversion")).isEqualTo("1.0");
+    assertThat(got.header("ce-id")).isEqualTo("evt-2");
+    assertThat(got.header("ce-source")).isEqualTo("shop.orders");
+    assertThat(got.header("ce-type")).isEqualTo("Order%20placed"); // percent-encoded (3.1.3.2)
+    assertThat(got.header("ce-time")).isEqualTo("2026-11-26T10:00:00Z");
+    assertThat(got.header("ce-subject")).isEqualTo("caf%C3%A9/42%25");
+    assertThat(got.header("ce-heraldrule")).isEqualTo("big-orders");
+    assertThat(got.header("ce-data")).isNull();
+    assertThat(got.header("ce-datacontenttype")).isNull();
+    assertThat(got.header("webhook-id")).isEqualTo("dk-456");
+    assertThat(got.header("webhook-signature")).startsWith("v1,"); // signs the body sent
+  }
+
+  @Test
+  void cloudeventsBinaryFormatSendsPlainTextInputAsText() {
+    Delivery text =
+        new Delivery(
+            "dk-789",
+            "evt-3",
+            "big-orders",
+            1,
+            "order 42 placed".getBytes(UTF_8),
+            false,
+            Optional.empty(),
+            Instant.now().plusSeconds(10));
+    try (Target target = webhookTo("/hook", ", \"format\": \"cloudevents-binary\"")) {
+      assertThat(target.deliver(text)).isInstanceOf(Outcome.Delivered.class);
+    }
+    Receiver.Received got = receiver.received("/hook").get(0);
+    assertThat(got.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+    assertThat(new String(got.body(), UTF_8)).isEqualTo("order 42 placed");
+    assertThat(got.header("ce-type")).isEqualTo("dev.herald.shaped");
+    assertThat(got.header("ce-source")).isEqualTo("herald:rule:big-orders");
+  }
+
+  @Test
+  void unknownFormatIsRefusedNamingTheChoices() {
+    assertThatThrownBy(() -> webhookTo("/hook", ", \"format\": \"binary\""))
+        .isInstanceOfSatisfying(
+            ConfigException.Invalid.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("webhook.format");
+              assertThat(e.getMessage()).contains("cloudevents-binary");
+            });
+  }
 }

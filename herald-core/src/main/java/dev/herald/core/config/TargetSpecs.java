@@ -28,10 +28,22 @@ public final class TargetSpecs {
    */
   public static final int ANALYTICS_CONCURRENCY = 512;
 
+  /** What SQS calls a target's dead letters: the queue {@code <target>-dlq}. */
+  public static final String DEAD_LETTER_QUEUE_SUFFIX = "-dlq";
+
   private TargetSpecs() {}
 
   public static TargetSpec parse(String name, JsonNode json) {
     requireName(name);
+    if (name.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) {
+      throw new ConfigException.Invalid(
+          "name",
+          "target names ending in '"
+              + DEAD_LETTER_QUEUE_SUFFIX
+              + "' are refused: '<target>-dlq' is the SQS queue of a target's dead letters, got '"
+              + name
+              + "'");
+    }
     Body body = Body.of(json, "");
     String type = body.requiredText("type", 32);
     if (!TargetTypes.exists(type)) {

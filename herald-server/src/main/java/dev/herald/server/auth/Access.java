@@ -38,6 +38,9 @@ sealed interface Access {
     if (path.equals("/metrics")) {
       return metricsPublic ? OPEN : READ;
     }
+    if (path.equals("/") && method.equals("POST")) {
+      return OPEN; // the AWS protocol authenticates itself (SigV4): dev.herald.server.aws.AwsApi
+    }
     boolean read = method.equals("GET") || method.equals("HEAD");
     String[] parts = path.split("/", -1); // "", "v1", "queues", "<target>", ...
     if (parts.length >= 4
@@ -52,7 +55,7 @@ sealed interface Access {
         return new AnyOf(List.of(queue));
       }
     }
-    if (path.equals("/v1/events") && method.equals("POST")) {
+    if ((path.equals("/v1/events") || path.equals("/v1/cloudevents")) && method.equals("POST")) {
       return new AnyPublish();
     }
     if (path.equals("/v1/test-pattern") && method.equals("POST")) {

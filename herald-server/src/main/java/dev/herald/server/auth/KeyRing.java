@@ -137,6 +137,20 @@ public final class KeyRing {
     return new Principal(Optional.of(token.id()), entry.key().scopes());
   }
 
+  /**
+   * The principal of key {@code id} once the caller verified the request's signature with the key's
+   * secret (SigV4, {@code dev.herald.server.aws}); records the use as {@link #authenticate} does.
+   * Empty when no such key exists (any more).
+   */
+  public Optional<Principal> signedBy(String id) {
+    Entry entry = snapshot.byId().get(id);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    touch(entry);
+    return Optional.of(new Principal(Optional.of(id), entry.key().scopes()));
+  }
+
   private void touch(Entry entry) {
     long now = clock.millis();
     long last = entry.lastTouchedMillis().get();

@@ -28,6 +28,7 @@ final class QueryParameters {
               Method.GET,
               "/v1/events",
               Set.of("bus", "source", "detailType", "from", "to", "limit", "after")),
+          endpoint(Method.POST, "/v1/cloudevents", Set.of("bus")),
           endpoint(Method.GET, "/v1/stats", Set.of("target")),
           endpoint(Method.GET, "/v1/targets", PAGE),
           endpoint(Method.GET, "/v1/targets/" + SEGMENT + "/dlq", PAGE),

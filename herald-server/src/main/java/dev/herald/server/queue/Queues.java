@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.delivery.Delivery;
 import dev.herald.core.config.ConfigException;
 import dev.herald.core.config.TargetSpec;
+import dev.herald.core.event.EventId;
 import dev.herald.core.json.Json;
 import dev.herald.core.secret.SecretBox;
+import dev.herald.store.Bus;
 import dev.herald.store.ConfigStore;
 import dev.herald.store.QueueDepth;
 import dev.herald.store.QueueLease;
@@ -27,8 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -116,6 +120,23 @@ public final class Queues implements QueueSink, AutoCloseable {
                 envelope,
                 clock.instant())));
     signals.signal(queue);
+  }
+
+  /**
+   * Puts a message that a client sends (SQS SendMessage) in a queue, visible at once; returns its
+   * delivery key. It carries an event id of no bus, and no rule: should it become a dead letter, a
+   * redrive delivers its body (JSON) or {@code {}} (text) to the queue again.
+   */
+  public String send(Queue queue, String body, boolean json) {
+    String key = "sqs-" + UUID.randomUUID();
+    long offset = ThreadLocalRandom.current().nextLong(1L << 40);
+    String eventId = new EventId(clock.millis(), Bus.MAX_ORDINAL, 0, offset).toString();
+    store.enqueueMessages(
+        List.of(
+            new QueueMessage(
+                queue.name(), key, eventId, "", body, json, Optional.empty(), clock.instant())));
+    signals.signal(queue.name());
+    return key;
   }
 
   /** Whether the body is the delivered envelope itself (the rule does not shape the input). */

@@ -57,6 +57,7 @@ final class Fuzz {
   private static final List<String> TEMPLATES =
       List.of(
           "/v1/events",
+          "/v1/cloudevents",
           "/v1/events/{id}",
           "/v1/buses",
           "/v1/buses/{bus}",

@@ -36,7 +36,8 @@ record WebhookSettings(
 
   enum Format {
     ENVELOPE,
-    CLOUDEVENTS
+    CLOUDEVENTS,
+    CLOUDEVENTS_BINARY
   }
 
   /** How requests authenticate to the receiver. */
@@ -58,17 +59,21 @@ record WebhookSettings(
           "webhook.method", "webhook.method must be an HTTP method, got '" + method + "'");
     }
     String format = text(s, "format", "webhook.format").orElse("envelope");
-    if (!format.equals("envelope") && !format.equals("cloudevents")) {
+    if (!format.equals("envelope")
+        && !format.equals("cloudevents")
+        && !format.equals("cloudevents-binary")) {
       throw invalid(
           "webhook.format",
-          "webhook.format must be 'envelope' or 'cloudevents', got '" + format + "'");
+          "webhook.format must be 'envelope', 'cloudevents' or 'cloudevents-binary', got '"
+              + format
+              + "'");
     }
     return new WebhookSettings(
         url,
         method,
         headers(s.get("headers")),
         secrets(s.get("secret")),
-        Format.valueOf(format.toUpperCase(Locale.ROOT)),
+        Format.valueOf(format.toUpperCase(Locale.ROOT).replace('-', '_')),
         auth(s.get("auth")),
         WebhookTls.parse(s.get("tls"), url.getScheme()));
   }

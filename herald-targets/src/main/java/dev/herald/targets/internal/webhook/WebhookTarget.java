@@ -74,15 +74,26 @@ final class WebhookTarget implements Target {
     return outcome;
   }
 
-  /** What is sent: the input itself, or the input as a CloudEvent. */
-  private record Payload(byte[] body, String contentType) {}
+  /**
+   * What is sent: the input itself, or the input as a CloudEvent (with its headers in binary mode).
+   */
+  private record Payload(byte[] body, String contentType, List<Map.Entry<String, String>> headers) {
+    Payload(byte[] body, String contentType) {
+      this(body, contentType, List.of());
+    }
+  }
 
   private Payload payload(Delivery delivery) {
-    if (settings.format() == WebhookSettings.Format.CLOUDEVENTS) {
-      return new Payload(CloudEvents.structured(delivery), CloudEvents.CONTENT_TYPE);
-    }
-    return new Payload(
-        delivery.input(), delivery.json() ? "application/json" : "text/plain; charset=utf-8");
+    return switch (settings.format()) {
+      case CLOUDEVENTS -> new Payload(CloudEvents.structured(delivery), CloudEvents.CONTENT_TYPE);
+      case CLOUDEVENTS_BINARY -> {
+        CloudEvents.Binary binary = CloudEvents.binary(delivery);
+        yield new Payload(binary.body(), binary.contentType(), binary.headers());
+      }
+      case ENVELOPE ->
+          new Payload(
+              delivery.input(), delivery.json() ? "application/json" : "text/plain; charset=utf-8");
+    };
   }
 
   private Outcome attempt(Delivery delivery, Payload payload) {
@@ -153,6 +164,7 @@ final class WebhookTarget implements Target {
     long timestamp = clock.instant().getEpochSecond();
     List<Map.Entry<String, String>> headers = new ArrayList<>(settings.headers());
     headers.add(Map.entry("Content-Type", payload.contentType()));
+    headers.addAll(payload.headers());
     headers.add(Map.entry("User-Agent", "Herald"));
     headers.add(Map.entry("webhook-id", delivery.deliveryKey()));
     headers.add(Map.entry("webhook-timestamp", Long.toString(timestamp)));
