@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       AnalyticsCommand.class,
       KeysCommand.class,
-      TailCommand.class
+      TailCommand.class,
+      ReplayCommand.class
     })
 public final class Main implements Runnable {
 
