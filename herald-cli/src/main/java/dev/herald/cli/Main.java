@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       AnalyticsCommand.class,
       KeysCommand.class,
       TailCommand.class,
+      ReplayCommand.class,
       ValidateCommand.class,
       PlanCommand.Plan.class,
       PlanCommand.Apply.class,

@@ -388,6 +388,11 @@ public final class HeraldClient {
     return call("GET", path.toString(), null);
   }
 
+  /** Replays of the buses' archives. */
+  public Replays replays() {
+    return new Replays(this);
+  }
+
   private static String dlqPath(String target) {
     return "v1/targets/" + encode(target) + "/dlq";
   }

@@ -56,6 +56,46 @@ class CliIT {
   }
 
   @Test
+  void replayStartThenStatusFollowsItToCompletion() throws Exception {
+    var published =
+        herald.post(
+            "/v1/events",
+            "{\"entries\":[{\"bus\":\"default\",\"source\":\"replay.cli\","
+                + "\"detailType\":\"T\",\"detail\":{}}]}");
+    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+    String eventId = HeraldProcess.json(published).at("/entries/0/eventId").asText();
+    java.time.Instant ingested =
+        java.time.Instant.parse(
+            HeraldProcess.json(herald.get("/v1/events/" + eventId))
+                .at("/event/ingestedAt")
+                .asText());
+    HeraldProcess.sleep(5);
+    String to = java.time.Instant.now().toString();
+    Run start =
+        herald(
+            "replay",
+            "start",
+            "--url",
+            herald.url(),
+            "--bus",
+            "default",
+            "--name",
+            "cli-replay",
+            "--from",
+            ingested.toString(),
+            "--to",
+            to);
+    assertThat(start.exit()).as(start.err()).isZero();
+    assertThat(HeraldProcess.JSON.readTree(start.out()).get("name").asText())
+        .isEqualTo("cli-replay");
+
+    Run status =
+        herald("replay", "status", "--url", herald.url(), "--bus", "default", "cli-replay");
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).startsWith("replay cli-replay of bus default: completed, 1 of 1");
+  }
+
+  @Test
   void helpListsTheCommands() throws Exception {
     Run help = herald("--help");
     assertThat(help.exit()).isZero();

@@ -18,6 +18,8 @@ import dev.herald.engine.delivery.DeliverySettings;
 import dev.herald.engine.delivery.TargetRuntime;
 import dev.herald.engine.inspect.DeliveryBacklog;
 import dev.herald.engine.inspect.EventSearch;
+import dev.herald.engine.replay.ReplayManager;
+import dev.herald.engine.replay.ReplaySettings;
 import dev.herald.engine.router.RouterSettings;
 import dev.herald.engine.router.Routers;
 import dev.herald.engine.topic.Topics;
@@ -59,6 +61,7 @@ import dev.herald.server.http.EventsApi;
 import dev.herald.server.http.HttpServer;
 import dev.herald.server.http.HttpSettings;
 import dev.herald.server.http.QueueApi;
+import dev.herald.server.http.ReplayApi;
 import dev.herald.server.http.StatsApi;
 import dev.herald.server.http.TailApi;
 import dev.herald.server.http.TlsFiles;
@@ -73,6 +76,8 @@ import dev.herald.server.ops.LogFormat;
 import dev.herald.server.ops.OpsApi;
 import dev.herald.server.ops.Readiness;
 import dev.herald.server.queue.Queues;
+import dev.herald.server.replay.ReplaySettingsFromEnv;
+import dev.herald.server.replay.Replays;
 import dev.herald.server.trace.OtelTracing;
 import dev.herald.store.JournalMaintenance;
 import dev.herald.store.StateStore;
@@ -151,6 +156,7 @@ public final class Herald implements AutoCloseable {
   private OutboundRules outbound;
   private AnalyticsStore analytics; // opens on first use: an analytics target or query
   private AnalyticsSink analyticsSink;
+  private RoutingTables routingTables; // set by startRouting, for replays
   private boolean closed;
   private ConfigPlanner planner; // herald.yaml: plan and apply
   private Tracing tracing = Tracing.OFF; // OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set
@@ -275,6 +281,7 @@ public final class Herald implements AutoCloseable {
     Routing routing =
         startRouting(store, topics, buses, reader, clock, metrics, instanceId, services, keyRing);
     feedOnceStarted.set(routing.feed());
+    Replays replays = startReplays(store, topics, buses, clock, instanceId);
     EventSearch search =
         open(new EventSearch(engine.bootstrapServers(), engine.maxMessageBytes(), 2));
     DeliveryBacklog backlog = open(new DeliveryBacklog(engine.bootstrapServers()));
@@ -305,7 +312,17 @@ public final class Herald implements AutoCloseable {
                     .map(cert -> TlsFiles.load(cert, security.tlsKey().orElseThrow())),
                 new AuthFilter(keyRing, security.metricsPublic(), limits)::register,
                 new KeysApi(keys, keyRing)::register,
-                new EventsApi(ingest, reader, topics, buses, store, metrics, limits, search, clock)
+                new EventsApi(
+                        ingest,
+                        reader,
+                        topics,
+                        buses,
+                        store,
+                        metrics,
+                        limits,
+                        search,
+                        clock,
+                        Optional.of(store.replays()))
                     ::register,
                 new CloudEventsApi(ingest, buses, metrics, limits)::register,
                 new TailApi(
@@ -321,6 +338,7 @@ public final class Herald implements AutoCloseable {
                 new AdminApi(routing.config(), store, routing.liveState())::register,
                 new ConfigPlanApi(planner)::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
+                new ReplayApi(replays)::register,
                 new AuditApi(store, new AuditVerifier(store))::register,
                 new QueueApi(queues)::register,
                 new AnalyticsApi(analytics, clock)::register,
@@ -363,6 +381,7 @@ public final class Herald implements AutoCloseable {
       TargetServices services,
       KeyRing keyRing) {
     RoutingTables tables = new RoutingTables(store);
+    routingTables = tables;
     Routers routers =
         open(
             Routers.create(
@@ -426,6 +445,24 @@ public final class Herald implements AutoCloseable {
         config.get(),
         new DeadLetters(store, store, buses, tables, clock),
         name -> delivery.current(name).map(Herald::liveState));
+  }
+
+  /** Replays of the buses' archives; the running ones resume now (API.md, docs/architecture.md). */
+  private Replays startReplays(
+      StateStore store, Topics topics, BusDirectory buses, InstantSource clock, String instanceId) {
+    ReplaySettings settings =
+        ReplaySettingsFromEnv.of(env, engine.bootstrapServers(), engine.maxMessageBytes());
+    RoutingTables tables = routingTables;
+    return open(new Replays(
+            store.replays(),
+            store,
+            buses,
+            ledger ->
+                new ReplayManager(
+                    settings, tables::get, ReplayManager.deliveryBacklog(topics), ledger, clock),
+            clock,
+            instanceId))
+        .start();
   }
 
   /** The AWS JSON protocol on the same port: EventBridge and SQS over the same services. */
@@ -505,6 +542,7 @@ public final class Herald implements AutoCloseable {
                 Instant now = clock.instant();
                 JournalMaintenance journeys = store.maintainJournal(now, JOURNEY_RETENTION);
                 store.purgeQueueDeliveryKeysBefore(now.minus(JOURNEY_RETENTION));
+                store.replays().purgeReplayDeliveriesBefore(now.minus(JOURNEY_RETENTION));
                 LOG.debug("purged {} expired client ids; journeys: {}", clientIds, journeys);
               } catch (RuntimeException e) {
                 LOG.warn("cannot purge expired state: {}", e.toString());

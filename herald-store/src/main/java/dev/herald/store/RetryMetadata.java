@@ -14,14 +14,27 @@ import java.util.Optional;
  * @param traceparent the W3C trace context carried from ingest, if any
  * @param hops how many times the event was re-published by bus targets (a retry keeps a loop's
  *     count)
+ * @param replay the replay that made the delivery, if one did
  */
 public record RetryMetadata(
-    String bus, boolean json, Instant ingestedAt, Optional<String> traceparent, int hops) {
+    String bus,
+    boolean json,
+    Instant ingestedAt,
+    Optional<String> traceparent,
+    int hops,
+    Optional<String> replay) {
+
+  /** The metadata of a delivery that no replay made. */
+  public RetryMetadata(
+      String bus, boolean json, Instant ingestedAt, Optional<String> traceparent, int hops) {
+    this(bus, json, ingestedAt, traceparent, hops, Optional.empty());
+  }
 
   public RetryMetadata {
     Objects.requireNonNull(bus, "bus");
     Objects.requireNonNull(ingestedAt, "ingestedAt");
     Objects.requireNonNull(traceparent, "traceparent");
+    Objects.requireNonNull(replay, "replay");
     if (hops < 0) {
       throw new IllegalArgumentException("hops must not be negative, got " + hops);
     }

@@ -68,6 +68,9 @@ public interface StateStore
   /** The API keys, kept in this store. */
   ApiKeyStore apiKeys();
 
+  /** The replays of the buses' archives, kept in this store. */
+  ReplayStore replays();
+
   /**
    * Proves the store accepts writes right now by committing a tiny write.
    *

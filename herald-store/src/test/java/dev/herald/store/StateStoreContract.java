@@ -163,6 +163,14 @@ abstract class StateStoreContract {
   }
 
   @Nested
+  class Replays extends ReplayContract {
+    @Override
+    StateStoreContract contract() {
+      return StateStoreContract.this;
+    }
+  }
+
+  @Nested
   class OneTransaction extends OneTransactionContract {
     @Override
     StateStoreContract contract() {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param hops how many times {@code bus} targets have re-published the event before it reached this
  *     delivery: 0 for an event a producer published, n + 1 for an event a bus target re-published
  *     from one with n hops; bus targets refuse to go on past their limit (loops)
+ * @param replayName the replay that made this delivery, if a replay did (webhooks send it as the
+ *     {@code herald-replay-name} header)
  */
 public record Delivery(
     String deliveryKey,
@@ -27,9 +29,11 @@ public record Delivery(
     boolean json,
     Optional<String> traceparent,
     Instant deadline,
-    int hops) {
+    int hops,
+    Optional<String> replayName) {
 
   public Delivery {
+    Objects.requireNonNull(replayName, "replayName");
     Objects.requireNonNull(deliveryKey, "deliveryKey");
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(rule, "rule");
@@ -42,6 +46,30 @@ public record Delivery(
     if (hops < 0) {
       throw new IllegalArgumentException("hops must not be negative, got " + hops);
     }
+  }
+
+  /** A delivery that no replay made. */
+  public Delivery(
+      String deliveryKey,
+      String eventId,
+      String rule,
+      int attempt,
+      byte[] input,
+      boolean json,
+      Optional<String> traceparent,
+      Instant deadline,
+      int hops) {
+    this(
+        deliveryKey,
+        eventId,
+        rule,
+        attempt,
+        input,
+        json,
+        traceparent,
+        deadline,
+        hops,
+        Optional.empty());
   }
 
   /** A delivery of an event that no bus target has re-published (0 hops). */

@@ -2,7 +2,10 @@ package dev.herald.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Parses the bus body of {@code PUT /v1/buses/{bus}}: description and archive retention. */
+/**
+ * Parses the bus body of {@code PUT /v1/buses/{bus}}: description and archive retention in days
+ * ({@code 0}: the archive keeps every event forever).
+ */
 public final class BusSpecs {
   public static final int DEFAULT_RETENTION_DAYS = 7;
   public static final int MAX_RETENTION_DAYS = 3650;
@@ -17,7 +20,7 @@ public final class BusSpecs {
     Body body = Body.of(json, "");
     String description = body.text("description", 512).orElse("");
     int retention =
-        (int) body.number("archiveRetentionDays", DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS);
+        (int) body.number("archiveRetentionDays", DEFAULT_RETENTION_DAYS, 0, MAX_RETENTION_DAYS);
     for (String echoed :
         new String[] {"name", "version", "ordinal", "createdAt", "updatedAt", "changedBy"}) {
       body.node(echoed); // a GET's body may be sent back as it is

@@ -94,6 +94,21 @@ public record RoutableEvent(PublishedEvent event, ObjectNode envelope, byte[] en
     }
   }
 
+  /**
+   * The same event as a replay delivers it: its envelope carries {@code "replay-name"} (last, as
+   * {@link Envelope#of} writes it), in the tree and in the bytes. Not on the hot path: the bytes
+   * are written again from the tree.
+   */
+  public RoutableEvent replayed(String replayName) {
+    ObjectNode marked = envelope.deepCopy();
+    marked.put("replay-name", replayName);
+    try {
+      return new RoutableEvent(event, marked, Json.MAPPER.writeValueAsBytes(marked));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the envelope of " + event.id(), e);
+    }
+  }
+
   /** The envelope's fields in {@link Envelope#of}'s order, then the record's detail bytes. */
   private static byte[] envelopeBytes(
       PublishedEvent event, String account, String region, byte[] value, int from, int to)

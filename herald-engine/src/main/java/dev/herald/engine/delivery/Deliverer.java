@@ -147,6 +147,7 @@ final class Deliverer {
         work.json(),
         span.traceparentOr(work.traceparent()),
         started.plusMillis(target.spec().timeoutMs()),
-        work.hops());
+        work.hops(),
+        work.replay());
   }
 }

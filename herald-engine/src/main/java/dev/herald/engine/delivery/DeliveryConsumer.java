@@ -210,7 +210,8 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
             meta.get(),
             record.value(),
             Optional.ofNullable(record.key()),
-            now));
+            now,
+            TargetHeaders.replay(record.headers())));
   }
 
   private void drainFinished() {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param fromRetry true when it came from the scheduled retries (the row is completed with it)
  * @param hops how many times bus targets re-published the event (the {@code herald-hops} header; 0
  *     when absent); kept with a scheduled retry
+ * @param replay the replay that made this delivery (the {@code herald-replay} header), if any
  */
 public record Work(
     String target,
@@ -27,7 +28,42 @@ public record Work(
     Instant ingestedAt,
     Instant firstAttemptAt,
     boolean fromRetry,
-    int hops) {
+    int hops,
+    Optional<String> replay) {
+
+  /** A delivery that no replay made. */
+  public Work(
+      String target,
+      String deliveryKey,
+      String eventId,
+      String bus,
+      String rule,
+      int attempt,
+      byte[] input,
+      boolean json,
+      Optional<String> traceparent,
+      Optional<byte[]> recordKey,
+      Instant ingestedAt,
+      Instant firstAttemptAt,
+      boolean fromRetry,
+      int hops) {
+    this(
+        target,
+        deliveryKey,
+        eventId,
+        bus,
+        rule,
+        attempt,
+        input,
+        json,
+        traceparent,
+        recordKey,
+        ingestedAt,
+        firstAttemptAt,
+        fromRetry,
+        hops,
+        Optional.empty());
+  }
 
   /** The first attempt of the delivery a target record describes. */
   static Work firstAttempt(
@@ -35,7 +71,8 @@ public record Work(
       TargetHeaders.Meta meta,
       byte[] input,
       Optional<byte[]> recordKey,
-      Instant now) {
+      Instant now,
+      Optional<String> replay) {
     return new Work(
         target,
         meta.deliveryKey(),
@@ -50,7 +87,8 @@ public record Work(
         meta.ingestedAt(),
         now,
         false,
-        meta.hops());
+        meta.hops(),
+        replay);
   }
 
   /** The same delivery, one attempt later (an ordered target retrying in place). */
@@ -69,7 +107,8 @@ public record Work(
         ingestedAt,
         firstAttemptAt,
         fromRetry,
-        hops);
+        hops,
+        replay);
   }
 
   /** What orders this delivery: its Kafka key, or the delivery itself when it has none. */

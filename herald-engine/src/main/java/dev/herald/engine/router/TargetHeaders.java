@@ -30,6 +30,9 @@ public final class TargetHeaders {
   public static final String TRACEPARENT = "traceparent";
   public static final String HOPS = EventAppender.HOPS;
 
+  /** The header of a target record a replay wrote: the replay's name (UTF-8). */
+  public static final String REPLAY = "herald-replay";
+
   private static final byte VERSION = 1;
   private static final int JSON = 1;
   private static final int TRACED = 2;
@@ -186,6 +189,11 @@ public final class TargetHeaders {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** The replay that wrote a target record, if a replay did. */
+  public static Optional<String> replay(Headers headers) {
+    return text(headers, REPLAY);
   }
 
   private static Optional<String> text(Headers headers, String name) {

@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -95,9 +98,47 @@ public final class Topics implements AutoCloseable {
     return "herald.target." + target;
   }
 
-  /** Creates the bus topic when missing, keeping its events for {@code retentionDays}. */
+  /**
+   * Creates the bus topic (the archive) when missing, keeping its events for {@code retentionDays}
+   * ({@code 0}: forever); sets that retention on the topic when it exists already (a bus whose
+   * {@code archiveRetentionDays} changed).
+   */
   public void ensureBus(String bus, int retentionDays) {
-    ensure(busTopic(bus), layout.busPartitions(), retention(Duration.ofDays(retentionDays)));
+    Map<String, String> retention = busRetention(retentionDays);
+    if (!ensure(busTopic(bus), layout.busPartitions(), retention)) {
+      alter(busTopic(bus), retention);
+    }
+  }
+
+  /** The topic configuration of a bus's archive retention: {@code -1} ms (no limit) for 0 days. */
+  static Map<String, String> busRetention(int retentionDays) {
+    if (retentionDays < 0) {
+      throw new IllegalArgumentException(
+          "archiveRetentionDays must not be negative, got " + retentionDays);
+    }
+    return retentionDays == 0
+        ? Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")
+        : retention(Duration.ofDays(retentionDays));
+  }
+
+  private void alter(String topic, Map<String, String> configs) {
+    List<AlterConfigOp> ops = new ArrayList<>();
+    configs.forEach(
+        (k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+    try {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops))
+          .all()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot configure topic " + topic, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted configuring topic " + topic, e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out configuring topic " + topic, e);
+    }
   }
 
   /** Creates a target's topic when missing, keeping records for {@code retention}. */
@@ -114,7 +155,8 @@ public final class Topics implements AutoCloseable {
     return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
   }
 
-  private void ensure(String topic, int count, Map<String, String> extra) {
+  /** Creates a topic when missing; true when this call created it. */
+  private boolean ensure(String topic, int count, Map<String, String> extra) {
     Map<String, String> configs = new HashMap<>(extra);
     configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
     configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
@@ -123,9 +165,11 @@ public final class Topics implements AutoCloseable {
         Integer.toString(layout.minInsyncReplicasFor(replication)));
     NewTopic newTopic =
         new NewTopic(topic, Optional.of(count), Optional.of(replication)).configs(configs);
+    boolean created = false;
     try {
       admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       LOG.info("created topic {} with {} partitions, {} replicas", topic, count, replication);
+      created = true;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create topic " + topic, e.getCause());
@@ -137,6 +181,7 @@ public final class Topics implements AutoCloseable {
       throw new IllegalStateException("timed out creating topic " + topic, e);
     }
     partitionCounts.remove(topic);
+    return created;
   }
 
   /** Deletes a topic if it exists (a deleted bus or target). */

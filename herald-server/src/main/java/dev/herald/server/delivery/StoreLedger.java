@@ -144,7 +144,7 @@ public final class StoreLedger implements DeliveryLedger {
         w.attempt() + 1,
         w.eventId(),
         w.rule(),
-        new RetryMetadata(w.bus(), w.json(), w.ingestedAt(), w.traceparent(), w.hops()),
+        new RetryMetadata(w.bus(), w.json(), w.ingestedAt(), w.traceparent(), w.hops(), w.replay()),
         w.input(),
         w.recordKey(),
         w.firstAttemptAt());
@@ -166,7 +166,8 @@ public final class StoreLedger implements DeliveryLedger {
         m.ingestedAt(),
         r.firstAttemptAt(),
         true,
-        m.hops());
+        m.hops(),
+        m.replay());
   }
 
   private DeadLetter deadLetter(Work w, AttemptResult.DeadLettered d) {

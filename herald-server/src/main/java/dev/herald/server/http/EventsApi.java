@@ -21,6 +21,8 @@ import dev.herald.server.ingest.IngestService;
 import dev.herald.server.limits.RateLimits;
 import dev.herald.store.JournalEntry;
 import dev.herald.store.JournalStore;
+import dev.herald.store.ReplayDelivery;
+import dev.herald.store.ReplayStore;
 import dev.herald.store.RoutedDelivery;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -57,6 +59,7 @@ public final class EventsApi {
   private final RateLimits limits;
   private final EventSearch search;
   private final InstantSource clock;
+  private final Optional<ReplayStore> replays;
 
   /** The most records one search request reads (its page may be short, with a cursor). */
   static final int SEARCH_SCAN_BUDGET = 100_000;
@@ -71,6 +74,22 @@ public final class EventsApi {
       RateLimits limits,
       EventSearch search,
       InstantSource clock) {
+    this(ingest, reader, topics, buses, store, metrics, limits, search, clock, Optional.empty());
+  }
+
+  /** As above; an event's journey also shows the deliveries {@code replays} made of it. */
+  public EventsApi(
+      IngestService ingest,
+      EventReader reader,
+      Topics topics,
+      BusDirectory buses,
+      JournalStore store,
+      MeterRegistry metrics,
+      RateLimits limits,
+      EventSearch search,
+      InstantSource clock,
+      Optional<ReplayStore> replays) {
+    this.replays = replays;
     this.limits = limits;
     this.search = search;
     this.clock = clock;
@@ -236,11 +255,11 @@ public final class EventsApi {
     ObjectNode body = Json.object();
     body.set("event", EventCodec.toJson(event));
     ArrayNode deliveries = body.putArray("deliveries");
+    Map<String, JournalEntry> journal = new HashMap<>();
     store
         .routing(id.toString())
         .ifPresent(
             routing -> {
-              Map<String, JournalEntry> journal = new HashMap<>();
               store.journalOfEvent(id.toString()).forEach(e -> journal.put(e.deliveryKey(), e));
               routing
                   .deliveries()
@@ -249,7 +268,40 @@ public final class EventsApi {
                           deliveries.add(
                               delivery(d, Optional.ofNullable(journal.get(d.deliveryKey())))));
             });
+    replays.ifPresent(r -> addReplayed(id.toString(), r, journal, deliveries));
     Http.send(res, 200, body);
+  }
+
+  /** The deliveries replays made of the event, each naming its replay, after the originals. */
+  private void addReplayed(
+      String eventId,
+      ReplayStore replayStore,
+      Map<String, JournalEntry> journal,
+      ArrayNode deliveries) {
+    var replayed = replayStore.replayDeliveriesOfEvent(eventId);
+    if (replayed.isEmpty()) {
+      return;
+    }
+    if (journal.isEmpty()) {
+      store.journalOfEvent(eventId).forEach(e -> journal.put(e.deliveryKey(), e));
+    }
+    for (ReplayDelivery d : replayed) {
+      ObjectNode node =
+          delivery(
+              new RoutedDelivery(
+                  d.rule(),
+                  d.target(),
+                  d.deliveryKey(),
+                  d.errorCode().isPresent()
+                      ? dev.herald.store.DeliveryStatus.DEAD_LETTERED
+                      : dev.herald.store.DeliveryStatus.PENDING,
+                  d.errorCode(),
+                  d.errorMessage()),
+              Optional.ofNullable(journal.get(d.deliveryKey())));
+      node.put("replay", d.replay());
+      node.put("replayedAt", d.replayedAt().toString());
+      deliveries.add(node);
+    }
   }
 
   /** One entry of an event's journey: as routed, then as the journal has it. */

@@ -22,6 +22,7 @@ final class QueryParameters {
       List.of(
           endpoint(Method.GET, "/v1/buses", PAGE),
           endpoint(Method.GET, "/v1/buses/" + SEGMENT + "/rules", PAGE),
+          endpoint(Method.GET, "/v1/buses/" + SEGMENT + "/replays", PAGE),
           endpoint(Method.GET, "/v1/buses/" + SEGMENT + "/tail", Set.of("pattern")),
           endpoint(
               Method.GET,

@@ -27,6 +27,7 @@ import dev.herald.store.QueueMessage;
 import dev.herald.store.QueueStore;
 import dev.herald.store.ReceivedMessage;
 import dev.herald.store.Redrive;
+import dev.herald.store.ReplayStore;
 import dev.herald.store.RetryStore;
 import dev.herald.store.Routing;
 import dev.herald.store.ScheduledRetry;
@@ -44,6 +45,7 @@ import dev.herald.store.internal.deadletter.JdbcDeadLetterStore;
 import dev.herald.store.internal.journal.JdbcJournalStore;
 import dev.herald.store.internal.key.JdbcApiKeyStore;
 import dev.herald.store.internal.queue.JdbcQueueStore;
+import dev.herald.store.internal.replay.JdbcReplayStore;
 import dev.herald.store.internal.retry.JdbcRetryStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +86,7 @@ final class JdbcStateStore implements StateStore {
   private final AuditStore audit;
   private final ClientIdStore clientIds;
   private final ApiKeyStore apiKeys;
+  private final ReplayStore replays;
 
   JdbcStateStore(Database db, InstantSource clock, SecretBox secrets) {
     this.db = db;
@@ -98,6 +101,12 @@ final class JdbcStateStore implements StateStore {
     this.audit = new JdbcAuditStore(db, calls, clock);
     this.clientIds = new JdbcClientIdStore(db, calls);
     this.apiKeys = new JdbcApiKeyStore(db, calls, clock, secrets);
+    this.replays = new JdbcReplayStore(db, calls);
+  }
+
+  @Override
+  public ReplayStore replays() {
+    return replays;
   }
 
   @Override

@@ -218,6 +218,7 @@ public final class RetryRepository {
   private static final String INGESTED_AT = "ingestedAt";
   private static final String TRACEPARENT = "traceparent";
   private static final String HOPS = "hops";
+  private static final String REPLAY = "replay";
 
   /** The metadata as a JSON object of strings, names sorted. */
   static String metadataJson(RetryMetadata m) {
@@ -229,6 +230,7 @@ public final class RetryRepository {
     if (m.hops() > 0) {
       fields.put(HOPS, Integer.toString(m.hops()));
     }
+    m.replay().ifPresent(r -> fields.put(REPLAY, r));
     try {
       return Json.MAPPER.writeValueAsString(fields);
     } catch (JsonProcessingException e) {
@@ -244,7 +246,8 @@ public final class RetryRepository {
           Boolean.parseBoolean(fields.path(JSON).asText("true")),
           Instant.ofEpochMilli(Long.parseLong(fields.path(INGESTED_AT).asText("0"))),
           Optional.ofNullable(fields.get(TRACEPARENT)).map(JsonNode::asText),
-          Integer.parseInt(fields.path(HOPS).asText("0")));
+          Integer.parseInt(fields.path(HOPS).asText("0")),
+          Optional.ofNullable(fields.get(REPLAY)).map(JsonNode::asText));
     } catch (IllegalArgumentException e) { // NumberFormatException, negative hops
       throw new SQLException("retry " + key + " has unreadable metadata " + json + ": " + e, e);
     }

@@ -21,6 +21,7 @@ public final class HeaderRules {
           "herald-event-id",
           "herald-rule",
           "herald-attempt",
+          "herald-replay-name",
           "traceparent");
 
   private static final String TCHAR = "!#$%&'*+-.^_`|~";

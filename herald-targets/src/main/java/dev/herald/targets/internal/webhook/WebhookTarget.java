@@ -178,6 +178,7 @@ final class WebhookTarget implements Target {
     headers.add(Map.entry("herald-event-id", delivery.eventId()));
     headers.add(Map.entry("herald-rule", delivery.rule()));
     headers.add(Map.entry("herald-attempt", Integer.toString(delivery.attempt())));
+    delivery.replayName().ifPresent(r -> headers.add(Map.entry("herald-replay-name", r)));
     delivery.traceparent().ifPresent(t -> headers.add(Map.entry("traceparent", t)));
     return headers;
   }
