@@ -13,8 +13,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "Create, list and revoke API keys.",
-    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+    description = "Create, list, show, import (put) and revoke (revoke or delete) API keys.",
+    subcommands = {
+      KeysCommand.Create.class,
+      KeysCommand.ListKeys.class,
+      KeysCommand.Revoke.class,
+      ObjectCommands.GetKey.class,
+      ObjectCommands.PutKey.class,
+      ObjectCommands.DeleteKey.class
+    })
 final class KeysCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -64,11 +71,17 @@ final class KeysCommand implements Runnable {
     @Option(names = "--json", description = "Print each key as one line of JSON")
     boolean json;
 
+    @picocli.CommandLine.Mixin Output.OutputOption output;
+
     @Override
-    int run() {
+    int run() throws Exception {
       List<JsonNode> keys = client().keys();
       if (json) {
         keys.forEach(k -> System.out.println(k.toString()));
+        return 0;
+      }
+      if (output.format != Output.Format.table) {
+        Output.print(keys, output.format, ObjectCommands.KEY_HEADERS, ObjectCommands::keyRow);
         return 0;
       }
       List<String[]> rows = new ArrayList<>();

@@ -19,7 +19,13 @@ import picocli.CommandLine.Command;
       AnalyticsCommand.class,
       KeysCommand.class,
       TailCommand.class,
-      ReplayCommand.class
+      ReplayCommand.class,
+      ValidateCommand.class,
+      PlanCommand.Plan.class,
+      PlanCommand.Apply.class,
+      ObjectCommands.Buses.class,
+      ObjectCommands.Rules.class,
+      StatusCommand.class
     })
 public final class Main implements Runnable {
 
@@ -31,14 +37,27 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code (for tests). */
   public static int run(String... args) {
-    return new CommandLine(new Main())
-        .setExecutionExceptionHandler(
+    CommandLine line = new CommandLine(new Main());
+    CommandLine.IParameterExceptionHandler usage = line.getParameterExceptionHandler();
+    return line.setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
+              if (e instanceof CommandLine.ParameterException p) {
+                usage.handleParseException(p, args);
+                return USAGE;
+              }
               cmd.getErr().println("herald: " + e.getMessage());
               return 1;
             })
+        .setParameterExceptionHandler(
+            (e, badArgs) -> {
+              usage.handleParseException(e, badArgs);
+              return USAGE;
+            })
         .execute(args);
   }
+
+  /** The exit code of a usage error of any command (sysexits.h EX_USAGE). */
+  static final int USAGE = 64;
 
   @Override
   public void run() {

@@ -1,8 +1,11 @@
 package dev.herald.cli;
 
+import dev.herald.core.config.DesiredState;
+import dev.herald.core.config.file.HeraldFile;
 import dev.herald.server.Herald;
 import dev.herald.server.HeraldConfig;
 import dev.herald.server.SecuritySettings;
+import dev.herald.server.config.ConfigPlan;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -91,8 +94,32 @@ final class ServeCommand implements Callable<Integer> {
       description = "The private key of --tls-cert, PKCS#8 PEM (HERALD_TLS_KEY)")
   Path tlsKey;
 
+  @Option(
+      names = "--config",
+      defaultValue = "${env:HERALD_CONFIG}",
+      paramLabel = "FILE",
+      description =
+          "A herald.yaml to apply at start: creates and updates, never deletes (HERALD_CONFIG)")
+  Path configFile;
+
+  @Option(
+      names = "--env",
+      defaultValue = "${env:HERALD_ENV}",
+      paramLabel = "ENV",
+      description = "The environment of --config to apply (HERALD_ENV)")
+  String env;
+
   @Override
   public Integer call() throws InterruptedException {
+    Optional<DesiredState> desired = Optional.empty();
+    if (configFile != null) {
+      HeraldFile.Loaded loaded = ConfigFiles.load(configFile, Optional.ofNullable(env));
+      if (!loaded.valid()) {
+        loaded.errors().forEach(System.err::println);
+        return 1;
+      }
+      desired = Optional.of(DesiredState.parse(loaded.desired()).orThrow());
+    }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     HeraldConfig config =
@@ -114,6 +141,22 @@ final class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(tlsCert),
             Optional.ofNullable(tlsKey));
     Herald herald = Herald.start(config, security);
+    if (desired.isPresent()) {
+      try {
+        ConfigPlan applied = herald.applyConfig(desired.get());
+        System.err.println(
+            "herald: applied "
+                + configFile
+                + (env == null ? "" : " (" + env + ")")
+                + ": "
+                + applied.changes().size()
+                + " changes");
+      } catch (RuntimeException e) {
+        System.err.println("herald: cannot apply " + configFile + ": " + e.getMessage());
+        herald.close();
+        return 1;
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

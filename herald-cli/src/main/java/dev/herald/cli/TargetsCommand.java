@@ -11,8 +11,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "targets",
     mixinStandardHelpOptions = true,
-    description = "Show a target with its live delivery state, or resume a disabled one.",
-    subcommands = {TargetsCommand.GetCommand.class, TargetsCommand.ResumeCommand.class})
+    description = "List, show (with its live delivery state), put, delete or resume targets.",
+    subcommands = {
+      TargetsCommand.GetCommand.class,
+      TargetsCommand.ResumeCommand.class,
+      ObjectCommands.ListTargets.class,
+      ObjectCommands.PutTarget.class,
+      ObjectCommands.DeleteTarget.class
+    })
 final class TargetsCommand implements Runnable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -47,7 +47,7 @@ class AuditCommandTest {
   @Test
   void aBadTimeoutIsAUsageError() {
     CliRun run = run("audit", "verify", "--timeout", "soon", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("--timeout");
   }
 }

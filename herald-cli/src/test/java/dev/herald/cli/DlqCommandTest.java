@@ -15,7 +15,7 @@ class DlqCommandTest {
   @Test
   void redriveNeedsIdOrAll() {
     CliRun run = run("dlq", "redrive", "t", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("Missing required", "--id", "--all");
     assertThat(run.out()).isEmpty();
   }
@@ -23,39 +23,39 @@ class DlqCommandTest {
   @Test
   void redriveRejectsIdAndAll() {
     CliRun run = run("dlq", "redrive", "t", "--id", "a", "--all", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("mutually exclusive", "--id", "--all");
   }
 
   @Test
   void purgeNeedsExactlyOneOfIdAndAll() {
     CliRun neither = run("dlq", "purge", "t", "--url", CLOSED);
-    assertThat(neither.exit()).isEqualTo(2);
+    assertThat(neither.exit()).isEqualTo(Main.USAGE);
     assertThat(neither.err()).contains("--id", "--all");
 
     CliRun both = run("dlq", "purge", "t", "--all", "--id", "a", "--url", CLOSED);
-    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.exit()).isEqualTo(Main.USAGE);
     assertThat(both.err()).contains("mutually exclusive");
   }
 
   @Test
   void listNeedsTarget() {
     CliRun run = run("dlq", "list", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("TARGET");
   }
 
   @Test
   void getNeedsId() {
     CliRun run = run("dlq", "get", "t", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("ID");
   }
 
   @Test
   void listRejectsLimitOutOfRange() {
     CliRun run = run("dlq", "list", "t", "--limit", "0", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("--limit");
   }
 

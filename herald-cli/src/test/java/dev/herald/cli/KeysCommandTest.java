@@ -149,7 +149,7 @@ class KeysCommandTest {
     assertThat(bad.err()).contains("unknown scope 'write'");
 
     CliRun missing = CliRun.of("keys", "create", "--name", "x", "--url", url);
-    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.exit()).isEqualTo(Main.USAGE);
     assertThat(missing.err()).contains("--scope");
   }
 }

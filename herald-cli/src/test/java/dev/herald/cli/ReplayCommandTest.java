@@ -12,7 +12,7 @@ class ReplayCommandTest {
   @Test
   void startNeedsBusNameAndWindow() {
     CliRun run = CliRun.of("replay", "start", "--bus", "orders", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("Missing required", "--name", "--from", "--to");
   }
 
@@ -32,14 +32,14 @@ class ReplayCommandTest {
             "2026-12-07T10:00:00Z",
             "--url",
             CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("--from", "RFC 3339", "yesterday");
   }
 
   @Test
   void statusNeedsAName() {
     CliRun run = CliRun.of("replay", "status", "--bus", "orders", "--url", CLOSED);
-    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains("NAME");
   }
 

@@ -99,6 +99,11 @@ public final class HeraldClient {
     return call("POST", "v1/keys", body.toString());
   }
 
+  /** Configuration as code and every bus, rule, target and key one by one. */
+  public ConfigCalls config() {
+    return new ConfigCalls(this);
+  }
+
   /** {@code GET /v1/keys}: every API key, without secrets. */
   public List<JsonNode> keys() {
     List<JsonNode> keys = new ArrayList<>();

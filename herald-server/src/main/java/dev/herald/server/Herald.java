@@ -2,6 +2,7 @@ package dev.herald.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.analytics.AnalyticsStore;
+import dev.herald.core.config.DesiredState;
 import dev.herald.core.config.TargetSpec;
 import dev.herald.core.event.EntryValidator;
 import dev.herald.core.secret.SecretBox;
@@ -31,6 +32,7 @@ import dev.herald.server.auth.AuthFilter;
 import dev.herald.server.auth.KeyRing;
 import dev.herald.server.auth.KeyService;
 import dev.herald.server.auth.KeysApi;
+import dev.herald.server.auth.Principal;
 import dev.herald.server.aws.Arns;
 import dev.herald.server.aws.AwsApi;
 import dev.herald.server.aws.EventBridgeApi;
@@ -40,6 +42,8 @@ import dev.herald.server.aws.SqsApi;
 import dev.herald.server.aws.SqsDeadLetterQueue;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigLimitSettings;
+import dev.herald.server.config.ConfigPlan;
+import dev.herald.server.config.ConfigPlanner;
 import dev.herald.server.config.ConfigService;
 import dev.herald.server.config.RoutingTables;
 import dev.herald.server.config.StoreRouteSink;
@@ -50,6 +54,7 @@ import dev.herald.server.http.AdminApi;
 import dev.herald.server.http.AnalyticsApi;
 import dev.herald.server.http.AuditApi;
 import dev.herald.server.http.CloudEventsApi;
+import dev.herald.server.http.ConfigPlanApi;
 import dev.herald.server.http.ConsoleApi;
 import dev.herald.server.http.DeadLetterApi;
 import dev.herald.server.http.EventsApi;
@@ -106,6 +111,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -152,6 +158,7 @@ public final class Herald implements AutoCloseable {
   private AnalyticsSink analyticsSink;
   private RoutingTables routingTables; // set by startRouting, for replays
   private boolean closed;
+  private ConfigPlanner planner; // herald.yaml: plan and apply
   private Tracing tracing = Tracing.OFF; // OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
   private Herald(HeraldConfig config, SecuritySettings security, Map<String, String> env) {
@@ -293,6 +300,7 @@ public final class Herald implements AutoCloseable {
                 });
     HealthMetrics.bind(readiness, metrics);
     open(new BacklogMetrics(store, store, store, topics, metrics).start());
+    planner = new ConfigPlanner(store, store.apiKeys(), routing.config(), keys);
     http =
         open(
             HttpServer.start(
@@ -328,6 +336,7 @@ public final class Herald implements AutoCloseable {
                 new StatsApi(store, store, routing.liveState(), backlog, metrics, clock)::register,
                 new ConsoleApi()::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,
+                new ConfigPlanApi(planner)::register,
                 new DeadLetterApi(store, routing.deadLetters())::register,
                 new ReplayApi(replays)::register,
                 new AuditApi(store, new AuditVerifier(store))::register,
@@ -666,6 +675,24 @@ public final class Herald implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The planner of configuration as code (tests inject faults into it). */
+  ConfigPlanner configPlanner() {
+    return planner;
+  }
+
+  /**
+   * Applies a desired state (herald.yaml at start, {@code herald serve --config}): creates and
+   * updates, never deletes. Changes are recorded as made by {@value Principal#HERALD}.
+   */
+  public ConfigPlan applyConfig(DesiredState desired) {
+    DesiredState withoutPrune =
+        new DesiredState(
+            desired.buses(), desired.targets(), desired.rules(), desired.keys(), false);
+    Principal herald =
+        new Principal(Optional.of(Principal.HERALD), List.of(dev.herald.core.auth.Scope.ADMIN));
+    return planner.apply(withoutPrune, herald).plan();
   }
 
   public String kafkaBootstrap() {

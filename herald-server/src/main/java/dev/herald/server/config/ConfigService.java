@@ -110,6 +110,16 @@ public final class ConfigService {
   }
 
   /**
+   * Checks a target as {@link #putTarget} would before storing it (what only its implementation can
+   * check: templates, plugin jars, addresses), without storing it.
+   *
+   * @throws ConfigException.Invalid naming the field
+   */
+  public void checkTarget(TargetSpec spec) {
+    targetCheck.accept(spec);
+  }
+
+  /**
    * A new rule must fit under the bus's rule cap, and the bus's patterns with it under the
    * matching-cost bound ({@link PatternCompiler#checkBus}).
    */
