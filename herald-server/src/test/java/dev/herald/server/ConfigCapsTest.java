@@ -58,4 +58,34 @@ class ConfigCapsTest {
     assertLimit(put(herald, "/v1/buses/default/rules/r3", rule));
     assertThat(put(herald, "/v1/buses/default/rules/r2", rule).status()).isEqualTo(200);
   }
+
+  @Test
+  void anApplyHoldsToTheRuleCapAsPutsDo() {
+    TestHerald.Answer capped =
+        apply(
+            "{'buses': {'applied': {}}, 'rules': {"
+                + "'applied/r1': {'pattern': {'source': ['a']}},"
+                + "'applied/r2': {'pattern': {'source': ['a']}},"
+                + "'applied/r3': {'pattern': {'source': ['a']}}}}");
+    assertLimit(capped);
+    assertThat(capped.body().at("/error/message").asText())
+        .contains("after 3 of 4 changes"); // the bus and two rules were made
+
+    // the second apply converges on the same bus: updating the two rules is no new rule
+    assertThat(
+            apply(
+                    "{'buses': {'applied': {}}, 'rules': {"
+                        + "'applied/r1': {'pattern': {'source': ['b']}},"
+                        + "'applied/r2': {'pattern': {'source': ['b']}}}}")
+                .status())
+        .isEqualTo(200);
+  }
+
+  private static TestHerald.Answer apply(String desired) {
+    return TestHerald.post(
+        herald,
+        "/v1/config/apply",
+        "application/json",
+        desired.replace('\'', '"').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }
