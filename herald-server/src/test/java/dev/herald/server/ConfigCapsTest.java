@@ -61,22 +61,22 @@ class ConfigCapsTest {
 
   @Test
   void anApplyHoldsToTheRuleCapAsPutsDo() {
+    // the same rules as theRuleCapIsPerBus, which may have made r1 and r2 already
     TestHerald.Answer capped =
         apply(
-            "{'buses': {'applied': {}}, 'rules': {"
-                + "'applied/r1': {'pattern': {'source': ['a']}},"
-                + "'applied/r2': {'pattern': {'source': ['a']}},"
-                + "'applied/r3': {'pattern': {'source': ['a']}}}}");
+            "{'rules': {"
+                + "'default/r1': {'pattern': {'source': ['a']}},"
+                + "'default/r2': {'pattern': {'source': ['a']}},"
+                + "'default/r3': {'pattern': {'source': ['a']}}}}");
     assertLimit(capped);
-    assertThat(capped.body().at("/error/message").asText())
-        .contains("after 3 of 4 changes"); // the bus and two rules were made
+    assertThat(capped.body().at("/error/message").asText()).contains("create rule default/r3");
 
-    // the second apply converges on the same bus: updating the two rules is no new rule
+    // updating the two rules that fit is no new rule
     assertThat(
             apply(
-                    "{'buses': {'applied': {}}, 'rules': {"
-                        + "'applied/r1': {'pattern': {'source': ['b']}},"
-                        + "'applied/r2': {'pattern': {'source': ['b']}}}}")
+                    "{'rules': {"
+                        + "'default/r1': {'pattern': {'source': ['a', 'b']}},"
+                        + "'default/r2': {'pattern': {'source': ['a', 'b']}}}}")
                 .status())
         .isEqualTo(200);
   }
