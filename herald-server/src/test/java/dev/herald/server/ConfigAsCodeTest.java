@@ -225,4 +225,23 @@ class ConfigAsCodeTest {
     assertThat(admin.get("/v1/targets/sv-hook").body().path("changedBy").asText())
         .isEqualTo("herald");
   }
+
+  @Test
+  void anApplyRefusesWildcardRulesThatTogetherExceedTheBusBound() {
+    String pattern = "{\"source\": [{\"wildcard\": \"*a*b*c*\"}]}";
+    int each = dev.herald.core.pattern.PatternCompiler.complexity(pattern);
+    assertThat(each).isPositive();
+    int count = dev.herald.core.pattern.PatternCompiler.MAX_BUS_COMPLEXITY / each + 1;
+    StringBuilder rules = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      rules.append(i == 0 ? "" : ",").append("\"wild/w").append(i).append("\": {\"pattern\": ");
+      rules.append(pattern).append('}');
+    }
+    var answer =
+        admin.post("/v1/config/apply", "{\"buses\": {\"wild\": {}}, \"rules\": {" + rules + "}}");
+    assertThat(answer.status()).as(String.valueOf(answer.body())).isEqualTo(400);
+    assertThat(answer.body().at("/error/code").asText()).isEqualTo("InvalidPattern");
+    assertThat(answer.body().at("/error/message").asText())
+        .contains("too complex to match efficiently together");
+  }
 }

@@ -58,4 +58,34 @@ class ConfigCapsTest {
     assertLimit(put(herald, "/v1/buses/default/rules/r3", rule));
     assertThat(put(herald, "/v1/buses/default/rules/r2", rule).status()).isEqualTo(200);
   }
+
+  @Test
+  void anApplyHoldsToTheRuleCapAsPutsDo() {
+    // the same rules as theRuleCapIsPerBus, which may have made r1 and r2 already
+    TestHerald.Answer capped =
+        apply(
+            "{'rules': {"
+                + "'default/r1': {'pattern': {'source': ['a']}},"
+                + "'default/r2': {'pattern': {'source': ['a']}},"
+                + "'default/r3': {'pattern': {'source': ['a']}}}}");
+    assertLimit(capped);
+    assertThat(capped.body().at("/error/message").asText()).contains("create rule default/r3");
+
+    // updating the two rules that fit is no new rule
+    assertThat(
+            apply(
+                    "{'rules': {"
+                        + "'default/r1': {'pattern': {'source': ['a', 'b']}},"
+                        + "'default/r2': {'pattern': {'source': ['a', 'b']}}}}")
+                .status())
+        .isEqualTo(200);
+  }
+
+  private static TestHerald.Answer apply(String desired) {
+    return TestHerald.post(
+        herald,
+        "/v1/config/apply",
+        "application/json",
+        desired.replace('\'', '"').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

@@ -1,7 +1,6 @@
 package dev.herald.core.pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,17 +77,12 @@ public final class PatternCompiler {
    * wildcard rules on one bus are each cheap alone but together slow the matching of every event of
    * the bus.
    *
-   * @param canonicalPatterns the bus's patterns after the change, the new one included
+   * @param others the complexities of the bus's other patterns added up ({@link #complexity})
+   * @param canonicalPattern the new or changed pattern
    * @throws InvalidPatternException when their complexities add up to more than the limit
    */
-  public static void checkBus(Collection<String> canonicalPatterns) {
-    long total = 0;
-    int complex = 0;
-    for (String pattern : canonicalPatterns) {
-      int complexity = complexity(pattern);
-      total += complexity;
-      complex += complexity > 0 ? 1 : 0;
-    }
+  public static void checkBus(long others, String canonicalPattern) {
+    long total = others + complexity(canonicalPattern);
     if (total > MAX_BUS_COMPLEXITY) {
       throw new InvalidPatternException(
           "the bus's patterns would be too complex to match efficiently together: their"
@@ -96,10 +90,8 @@ public final class PatternCompiler {
               + total
               + ", over the limit of "
               + MAX_BUS_COMPLEXITY
-              + " per bus ("
-              + complex
-              + " rules use wildcard, suffix, equals-ignore-case or anything-but); use fewer such"
-              + " rules on this bus, or exact values and prefixes",
+              + " per bus (rules that use wildcard, suffix, equals-ignore-case or anything-but);"
+              + " use fewer such rules on this bus, or exact values and prefixes",
           null);
     }
   }

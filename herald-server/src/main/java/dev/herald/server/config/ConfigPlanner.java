@@ -25,6 +25,7 @@ import dev.herald.store.Bus;
 import dev.herald.store.ConfigStore;
 import dev.herald.store.Stored;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,9 +96,18 @@ public final class ConfigPlanner {
     for (TargetSpec t : new TreeMap<>(desired.targets()).values()) {
       target(t, Optional.ofNullable(targets.get(t.name())), upserts, changedBy);
     }
+    // each bus's rules are read once, when the apply makes its first rule change there
+    Map<String, ConfigService.BusRules> rooms = new HashMap<>();
+    Function<String, ConfigService.BusRules> room =
+        bus -> rooms.computeIfAbsent(bus, config::busRules);
     for (var r : new TreeMap<>(desired.rules()).entrySet()) {
       rule(
-          r.getValue(), Optional.ofNullable(rules.get(r.getKey())), r.getKey(), upserts, changedBy);
+          r.getValue(),
+          Optional.ofNullable(rules.get(r.getKey())),
+          r.getKey(),
+          upserts,
+          changedBy,
+          room);
     }
     wanted
         .values()
@@ -370,7 +381,12 @@ public final class ConfigPlanner {
   }
 
   private void rule(
-      RuleSpec spec, Optional<Stored<RuleSpec>> current, String name, List<Change> out, String by) {
+      RuleSpec spec,
+      Optional<Stored<RuleSpec>> current,
+      String name,
+      List<Change> out,
+      String by,
+      Function<String, ConfigService.BusRules> room) {
     if (current.isEmpty()) {
       out.add(
           change(
@@ -379,7 +395,7 @@ public final class ConfigPlanner {
               name,
               0,
               List.of(),
-              () -> config.putRule(spec, OptionalLong.empty(), by)));
+              () -> config.putRule(spec, OptionalLong.empty(), by, room.apply(spec.bus()))));
       return;
     }
     List<Diff> diffs = ConfigPlan.diff(render(current.get().spec()), render(spec));
@@ -392,7 +408,7 @@ public final class ConfigPlanner {
               name,
               v,
               diffs,
-              () -> config.putRule(spec, OptionalLong.of(v), by)));
+              () -> config.putRule(spec, OptionalLong.of(v), by, room.apply(spec.bus()))));
     }
   }
 
