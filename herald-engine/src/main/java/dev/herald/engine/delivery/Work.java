@@ -31,40 +31,6 @@ public record Work(
     int hops,
     Optional<String> replay) {
 
-  /** A delivery that no replay made. */
-  public Work(
-      String target,
-      String deliveryKey,
-      String eventId,
-      String bus,
-      String rule,
-      int attempt,
-      byte[] input,
-      boolean json,
-      Optional<String> traceparent,
-      Optional<byte[]> recordKey,
-      Instant ingestedAt,
-      Instant firstAttemptAt,
-      boolean fromRetry,
-      int hops) {
-    this(
-        target,
-        deliveryKey,
-        eventId,
-        bus,
-        rule,
-        attempt,
-        input,
-        json,
-        traceparent,
-        recordKey,
-        ingestedAt,
-        firstAttemptAt,
-        fromRetry,
-        hops,
-        Optional.empty());
-  }
-
   /** The first attempt of the delivery a target record describes. */
   static Work firstAttempt(
       String target,

@@ -168,7 +168,8 @@ class FailureLogTest {
             T0,
             T0,
             false,
-            0);
+            0,
+            Optional.empty());
     DeliveryMdc.put(traced);
     assertThat(MDC.get("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     DeliveryMdc.put(first);

@@ -23,7 +23,8 @@ final class Works {
         now,
         now,
         false,
-        0);
+        0,
+        Optional.empty());
   }
 
   static Work retry(String target, String deliveryKey, int attempt, Instant now) {
@@ -42,6 +43,7 @@ final class Works {
         first.ingestedAt(),
         first.firstAttemptAt(),
         true,
-        0);
+        0,
+        Optional.empty());
   }
 }

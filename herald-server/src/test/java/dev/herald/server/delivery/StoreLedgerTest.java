@@ -51,7 +51,8 @@ class StoreLedgerTest {
         NOW.minusSeconds(5),
         NOW,
         false,
-        hops);
+        hops,
+        Optional.empty());
   }
 
   private List<Work> retryAndClaim(Work work) {
