@@ -271,29 +271,28 @@ final class AnalyticsAppender implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       // a bug, not a database failure: fail the batch and keep the thread alive
       log.error("analytics appender failed on a batch of {} rows", work.size(), e);
-      work.forEach(p -> p.future().completeExceptionally(e));
+      work.stream().filter(p -> !p.future().isDone()).forEach(p -> fail(p, e));
     } finally {
-      tally(work);
+      if (!work.isEmpty()) {
+        batches.incrementAndGet();
+      }
       work.forEach(p -> budget.release(p.permits()));
       slots.release(work.size());
     }
   }
 
-  /** Adds a written batch to the stats: every future is complete by now. */
-  private void tally(List<Pending> work) {
-    if (work.isEmpty()) {
-      return;
-    }
-    batches.incrementAndGet();
-    for (Pending p : work) {
-      if (p.future().isCompletedExceptionally()) {
-        failed.incrementAndGet();
-      } else if (Boolean.TRUE.equals(p.future().getNow(null))) {
-        stored.incrementAndGet();
-      } else {
-        duplicates.incrementAndGet();
-      }
-    }
+  /**
+   * Answers a row: counted first, then completed, so that whoever sees the answer also sees the row
+   * in {@link #stats} (a metrics scrape right after a delivery counts its row).
+   */
+  private void answer(Pending p, boolean stored) {
+    (stored ? this.stored : duplicates).incrementAndGet();
+    p.future().complete(stored);
+  }
+
+  private void fail(Pending p, Throwable e) {
+    failed.incrementAndGet();
+    p.future().completeExceptionally(e);
   }
 
   private void write(List<Pending> work) {
@@ -309,16 +308,16 @@ final class AnalyticsAppender implements AutoCloseable {
     }
     try {
       Set<String> stored = writer.write(first.values().stream().map(Pending::row).toList());
-      first.values().forEach(p -> p.future().complete(stored.contains(p.row().deliveryKey())));
-      repeats.forEach(p -> p.future().complete(false));
+      first.values().forEach(p -> answer(p, stored.contains(p.row().deliveryKey())));
+      repeats.forEach(p -> answer(p, false));
     } catch (SQLException e) {
       if (!isRowError(e)) {
         log.warn("analytics batch of {} rows failed: {}", work.size(), e.toString());
-        work.forEach(p -> p.future().completeExceptionally(unavailable(e)));
+        work.forEach(p -> fail(p, unavailable(e)));
         return;
       }
       if (work.size() == 1) {
-        work.getFirst().future().completeExceptionally(refused(e));
+        fail(work.getFirst(), refused(e));
         return;
       }
       log.warn(
@@ -333,16 +332,16 @@ final class AnalyticsAppender implements AutoCloseable {
     SQLException systemic = null;
     for (Pending p : work) {
       if (systemic != null) {
-        p.future().completeExceptionally(unavailable(systemic));
+        fail(p, unavailable(systemic));
         continue;
       }
       try {
-        p.future().complete(!writer.write(List.of(p.row())).isEmpty());
+        answer(p, !writer.write(List.of(p.row())).isEmpty());
       } catch (SQLException e) {
         if (isRowError(e)) {
-          p.future().completeExceptionally(refused(e));
+          fail(p, refused(e));
         } else {
-          p.future().completeExceptionally(unavailable(e));
+          fail(p, unavailable(e));
           systemic = e; // the database, not this row: the rest would fail the same way
         }
       }
