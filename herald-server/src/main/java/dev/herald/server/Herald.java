@@ -16,6 +16,7 @@ import dev.herald.engine.config.ConfigFeed;
 import dev.herald.engine.delivery.DeliveryPool;
 import dev.herald.engine.delivery.DeliverySettings;
 import dev.herald.engine.delivery.TargetRuntime;
+import dev.herald.engine.inspect.BusTaps;
 import dev.herald.engine.inspect.DeliveryBacklog;
 import dev.herald.engine.inspect.EventSearch;
 import dev.herald.engine.replay.ReplayManager;
@@ -328,6 +329,10 @@ public final class Herald implements AutoCloseable {
                 new TailApi(
                         buses,
                         topics,
+                        // embedded, this instance routes every partition: tails tap the router
+                        config.kafkaBootstrap().isEmpty()
+                            ? Optional.of(routing.taps())
+                            : Optional.empty(),
                         engine.bootstrapServers(),
                         engine.maxMessageBytes(),
                         envelopeSettings.account(),
@@ -364,7 +369,8 @@ public final class Herald implements AutoCloseable {
       ConfigFeed feed,
       ConfigService config,
       DeadLetters deadLetters,
-      Function<String, Optional<ObjectNode>> liveState) {}
+      Function<String, Optional<ObjectNode>> liveState,
+      BusTaps taps) {}
 
   /**
    * Starts a router per bus, the delivery pool and the config change feed; returns what the admin
@@ -444,7 +450,8 @@ public final class Herald implements AutoCloseable {
         feed,
         config.get(),
         new DeadLetters(store, store, buses, tables, clock),
-        name -> delivery.current(name).map(Herald::liveState));
+        name -> delivery.current(name).map(Herald::liveState),
+        routers.taps());
   }
 
   /** Replays of the buses' archives; the running ones resume now (API.md, docs/architecture.md). */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one platform thread per tail owns the consumer; {@link #close} may be called from any
  * thread and wakes it.
  */
-public final class BusTail implements AutoCloseable {
+public final class BusTail implements LiveFeed {
   private static final Logger LOG = LoggerFactory.getLogger(BusTail.class);
   private static final Duration POLL = Duration.ofMillis(500);
 
@@ -118,6 +118,7 @@ public final class BusTail implements AutoCloseable {
   }
 
   /** Whether the tail still reads (it stops on close or on a failure of its consumer). */
+  @Override
   public boolean isRunning() {
     return running && thread.isAlive();
   }

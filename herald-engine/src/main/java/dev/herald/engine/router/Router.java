@@ -5,6 +5,7 @@ import dev.herald.core.routing.RoutableEvent;
 import dev.herald.core.routing.RoutingTable;
 import dev.herald.core.routing.RoutingTable.Delivery;
 import dev.herald.core.trace.Tracing;
+import dev.herald.engine.inspect.BusTaps;
 import dev.herald.engine.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +64,7 @@ public final class Router implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final Function<String, RoutingTable> tables;
   private final RouteSink sink;
+  private final BusTaps taps;
   private final InstantSource clock;
   private final Counter routed;
   private final Counter unmatched;
@@ -86,6 +88,7 @@ public final class Router implements AutoCloseable {
       Producer<byte[], byte[]> producer,
       Function<String, RoutingTable> tables,
       RouteSink sink,
+      BusTaps taps,
       InstantSource clock,
       MeterRegistry metrics,
       Tracing tracing) {
@@ -96,6 +99,7 @@ public final class Router implements AutoCloseable {
     this.producer = producer;
     this.tables = tables;
     this.sink = sink;
+    this.taps = taps;
     this.clock = clock;
     this.consumer = consumer;
     this.routed = counter(metrics, "herald.router.events", "result", "routed");
@@ -213,6 +217,8 @@ public final class Router implements AutoCloseable {
 
   private void route(ConsumerRecords<byte[], byte[]> records) {
     RoutingTable table = tables.apply(bus);
+    List<? extends java.util.function.Consumer<RoutableEvent>> tapped = taps.of(bus);
+    List<RoutableEvent> read = tapped == null ? null : new ArrayList<>(records.count());
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     List<RoutedEvent> journey = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -220,7 +226,7 @@ public final class Router implements AutoCloseable {
       offsets.put(
           new TopicPartition(record.topic(), record.partition()),
           new OffsetAndMetadata(record.offset() + 1));
-      routeOne(record, table, sends, journey);
+      routeOne(record, table, sends, journey, read);
     }
     awaitAll(sends);
     if (!journey.isEmpty()) {
@@ -228,15 +234,19 @@ public final class Router implements AutoCloseable {
     }
     consumer.commitAsync(offsets, null); // ordered; a failed one is covered by the next
     committed.putAll(offsets);
+    if (read != null) { // after the batch is routed: a batch routed again is not tapped twice
+      tapped.forEach(read::forEach);
+    }
   }
 
   private void routeOne(
       ConsumerRecord<byte[], byte[]> record,
       RoutingTable table,
       List<Future<RecordMetadata>> sends,
-      List<RoutedEvent> journey) {
-    if (table.ruleCount() == 0) {
-      unmatched.increment(); // nothing can match: no need to read the event
+      List<RoutedEvent> journey,
+      List<RoutableEvent> read) {
+    if (table.ruleCount() == 0 && read == null) {
+      unmatched.increment(); // nothing can match and nobody taps: no need to read the event
       return;
     }
     EventId id = new EventId(record.timestamp(), busOrdinal, record.partition(), record.offset());
@@ -246,6 +256,9 @@ public final class Router implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       LOG.error("skipping a bus record that is not an event: {}", e.getMessage());
       return;
+    }
+    if (read != null) {
+      read.add(event);
     }
     List<Delivery> routes = table.route(event, Optional.empty());
     if (routes.isEmpty()) {

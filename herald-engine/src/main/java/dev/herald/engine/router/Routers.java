@@ -2,6 +2,7 @@ package dev.herald.engine.router;
 
 import dev.herald.core.routing.RoutingTable;
 import dev.herald.core.trace.Tracing;
+import dev.herald.engine.inspect.BusTaps;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -32,6 +33,7 @@ public final class Routers implements AutoCloseable {
   private final Tracing tracing;
   private final Producer<byte[], byte[]> producer;
   private final Map<String, Router> routers = new ConcurrentHashMap<>();
+  private final BusTaps taps = new BusTaps();
 
   private final Function<String, Consumer<byte[], byte[]>> consumers;
 
@@ -110,6 +112,14 @@ public final class Routers implements AutoCloseable {
     return props;
   }
 
+  /**
+   * The taps on the events these routers read: a live tail's cheapest source where this instance
+   * routes every partition of a bus (embedded).
+   */
+  public BusTaps taps() {
+    return taps;
+  }
+
   /** Starts the router of a bus unless it runs already. */
   public synchronized void ensure(String bus, int busOrdinal) {
     routers.computeIfAbsent(
@@ -124,6 +134,7 @@ public final class Routers implements AutoCloseable {
                   producer,
                   tables,
                   sink,
+                  taps,
                   clock,
                   metrics,
                   tracing);

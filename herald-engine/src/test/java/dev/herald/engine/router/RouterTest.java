@@ -11,6 +11,8 @@ import dev.herald.core.event.NewEvent;
 import dev.herald.core.routing.RoutingTable;
 import dev.herald.core.trace.Tracing;
 import dev.herald.engine.broker.SharedBroker;
+import dev.herald.engine.inspect.BusTaps;
+import dev.herald.engine.inspect.LiveFeed;
 import dev.herald.engine.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -51,6 +53,7 @@ class RouterTest {
   private final RouterSettings settings =
       RouterSettings.defaults(SharedBroker.bootstrapServers(), 1 << 20);
   private final Producer<byte[], byte[]> producer = Routers.producer(settings);
+  private final BusTaps taps = new BusTaps();
   private Router router;
 
   private void start() throws Exception {
@@ -83,6 +86,7 @@ class RouterTest {
               }
               journey.addAll(routed);
             },
+            taps,
             clock,
             new SimpleMeterRegistry(),
             Tracing.OFF);
@@ -204,5 +208,46 @@ class RouterTest {
     router.close();
     router = null;
     assertThat(committed()).isEqualTo(1);
+  }
+
+  @Test
+  void aTapSeesEveryEventReadOnceRoutedMatchedOrNotAndNothingAfterItCloses() throws Exception {
+    start();
+    List<String> tapped = new CopyOnWriteArrayList<>();
+    LiveFeed feed = taps.open(bus, event -> tapped.add(event.event().source()));
+    failNextJourney = new IllegalStateException("store down");
+    publish("shop", "elsewhere");
+
+    assertThatThrownBy(() -> routeUntil(router::runOnce, 2))
+        .isInstanceOf(Router.RouteFailure.class);
+    assertThat(tapped).as("a batch that failed is not tapped").isEmpty();
+    routeUntil(router::runOnce, 2); // rewound: the same two events again
+
+    assertThat(tapped).containsExactly("shop", "elsewhere");
+    assertThat(feed.isRunning()).isTrue();
+    feed.close();
+    publish("shop");
+    routeUntil(router::runOnce, 1);
+    assertThat(tapped).hasSize(2);
+    assertThat(feed.isRunning()).isFalse();
+    assertThat(taps.of(bus)).isNull();
+  }
+
+  @Test
+  void aTapThatThrowsIsClosedAndRoutingGoesOn() throws Exception {
+    start();
+    LiveFeed feed =
+        taps.open(
+            bus,
+            event -> {
+              throw new IllegalStateException("broken client");
+            });
+    publish("shop");
+
+    routeUntil(router::runOnce, 1);
+
+    assertThat(feed.isRunning()).isFalse();
+    assertThat(targetRecords(1)).hasSize(1);
+    assertThat(journey).hasSize(1);
   }
 }

@@ -7,6 +7,8 @@ import dev.herald.core.pattern.CompiledPattern;
 import dev.herald.core.pattern.RuleMatcher;
 import dev.herald.core.routing.RoutableEvent;
 import dev.herald.engine.inspect.BusTail;
+import dev.herald.engine.inspect.BusTaps;
+import dev.herald.engine.inspect.LiveFeed;
 import dev.herald.engine.topic.Topics;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.store.Bus;
@@ -24,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +36,16 @@ import org.slf4j.LoggerFactory;
  * data is the delivered envelope. A comment line every 15 s keeps the stream alive and finds
  * clients that left.
  *
- * <p>Never in the data path: each tail reads the bus with a consumer of its own ({@link BusTail}),
- * whose thread matches and offers each event to the client's bounded queue and never waits; the
- * request's own thread takes from the queue and writes. A client that does not read fills its
- * socket and then its queue; the first event that finds the queue full ({@link #QUEUE_EVENTS}
- * events or {@link #QUEUE_BYTES} bytes) drops it: the tail stops, and the writer, blocked in a
- * socket write, is interrupted, which closes the connection. At most {@link #MAX_TAILS} tails run
- * per instance (429 past it).
+ * <p>Never in the data path's way. Where this instance routes every partition of the bus (embedded)
+ * a tail taps the router ({@link BusTaps}), which hands it the events it has read and routed: no
+ * second fetch or decode. On a cluster, where each instance routes a share of the partitions, a
+ * tail reads the bus with a consumer of its own ({@link BusTail}). Either way the feed's thread
+ * matches and offers each event to the client's bounded queue and never waits; the request's own
+ * thread takes from the queue and writes. A client that does not read fills its socket and then its
+ * queue; the first event that finds the queue full ({@link #QUEUE_EVENTS} events or {@link
+ * #QUEUE_BYTES} bytes) drops it: the tail stops, and the writer, blocked in a socket write, is
+ * interrupted, which closes the connection. At most {@link #MAX_TAILS} tails run per instance (429
+ * past it).
  *
  * <p>Thread-safe: each request has its own session; the tail count is a semaphore.
  */
@@ -53,6 +59,7 @@ public final class TailApi {
 
   private final BusDirectory buses;
   private final Topics topics;
+  private final Optional<BusTaps> taps;
   private final String bootstrapServers;
   private final int maxMessageBytes;
   private final String account;
@@ -60,15 +67,21 @@ public final class TailApi {
   private final Semaphore slots = new Semaphore(MAX_TAILS);
   private final AtomicLong dropped = new AtomicLong();
 
+  /**
+   * @param taps the routers' taps when this instance routes every partition of every bus
+   *     (embedded), else empty: each tail then reads the bus itself
+   */
   public TailApi(
       BusDirectory buses,
       Topics topics,
+      Optional<BusTaps> taps,
       String bootstrapServers,
       int maxMessageBytes,
       String account,
       String region) {
     this.buses = buses;
     this.topics = topics;
+    this.taps = taps;
     this.bootstrapServers = bootstrapServers;
     this.maxMessageBytes = maxMessageBytes;
     this.account = account;
@@ -128,16 +141,19 @@ public final class TailApi {
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
     res.header("X-Accel-Buffering", "no");
-    try (BusTail tail =
-            BusTail.start(
-                bootstrapServers,
-                maxMessageBytes,
-                bus.name(),
-                bus.ordinal(),
-                partitions,
-                account,
-                region,
-                event -> session.offer(event, pattern));
+    Consumer<RoutableEvent> sink = event -> session.offer(event, pattern);
+    try (LiveFeed tail =
+            taps.isPresent()
+                ? taps.get().open(bus.name(), sink)
+                : BusTail.start(
+                    bootstrapServers,
+                    maxMessageBytes,
+                    bus.name(),
+                    bus.ordinal(),
+                    partitions,
+                    account,
+                    region,
+                    sink);
         OutputStream out = res.outputStream()) {
       out.write(
           ("event: ready\ndata: {\"bus\":\"" + bus.name() + "\"}\n\n")
