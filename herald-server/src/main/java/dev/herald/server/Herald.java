@@ -86,6 +86,7 @@ import dev.herald.store.StoreConfig;
 import dev.herald.targets.AnalyticsSink;
 import dev.herald.targets.AuditLog;
 import dev.herald.targets.BusPublisher;
+import dev.herald.targets.EgressProxy;
 import dev.herald.targets.OutboundRules;
 import dev.herald.targets.TargetContext;
 import dev.herald.targets.TargetServices;
@@ -155,6 +156,7 @@ public final class Herald implements AutoCloseable {
   // delivery threads through the outbound rules
   private final Set<Integer> ownPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private OutboundRules outbound;
+  private Optional<EgressProxy> egressProxy = Optional.empty();
   private AnalyticsStore analytics; // opens on first use: an analytics target or query
   private AnalyticsSink analyticsSink;
   private RoutingTables routingTables; // set by startRouting, for replays
@@ -207,6 +209,9 @@ public final class Herald implements AutoCloseable {
     if (config.port() > 0) {
       ownPorts.add(config.port());
     }
+    // a bad proxy setting stops the start, naming the setting (never its password)
+    egressProxy = EgressProxy.fromEnv(env);
+    egressProxy.ifPresent(p -> LOG.info("outbound HTTP of targets goes through {}", p));
     RateLimitSettings rateLimits = RateLimitSettings.of(env); // a bad value stops the start
     KafkaSettings kafka = KafkaSettings.of(config, env);
     if (rateLimits.any()) {
@@ -406,7 +411,8 @@ public final class Herald implements AutoCloseable {
             clock,
             outbound,
             this.config.dataDir().resolve("plugins"),
-            services.with(AnalyticsSink.class, analyticsSink));
+            services.with(AnalyticsSink.class, analyticsSink),
+            egressProxy);
     Function<TargetSpec, TargetRuntime> runtimes =
         spec -> new TargetRuntime(spec, Targets.createOrUnavailable(spec, context), clock);
     DeliveryPool delivery =

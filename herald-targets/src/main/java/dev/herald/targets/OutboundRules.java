@@ -67,7 +67,7 @@ public record OutboundRules(
             "HERALD_OUTBOUND_ALLOW has an empty entry (two commas, or a trailing comma)");
       }
       if (entry.contains("/") || (LITERAL.matcher(entry).matches() && isAddress(entry))) {
-        networks.add(Network.parse(entry));
+        networks.add(Network.parse(entry, "HERALD_OUTBOUND_ALLOW"));
       } else if (HOST_NAME.matcher(entry).matches()
           && entry.length() <= 253
           && !entry.matches("[0-9.]+")) { // 10.0.0 is a short form of an address, not a name
@@ -110,33 +110,34 @@ public record OutboundRules(
       }
     }
 
-    static Network parse(String entry) {
+    /** Parses a CIDR or single address, an entry of the setting {@code setting}. */
+    static Network parse(String entry, String setting) {
       int slash = entry.indexOf('/');
       String addr = slash < 0 ? entry : entry.substring(0, slash);
       if (!LITERAL.matcher(addr).matches() || !isAddress(addr)) {
-        throw bad(entry, "'" + addr + "' is not an IP address");
+        throw bad(setting, entry, "'" + addr + "' is not an IP address");
       }
       InetAddress address;
       try {
         address = InetAddress.getByName(addr); // a literal: no DNS
       } catch (UnknownHostException e) {
-        throw bad(entry, "'" + addr + "' is not an IP address");
+        throw bad(setting, entry, "'" + addr + "' is not an IP address");
       }
       int bits = address.getAddress().length * 8;
       int prefix = bits;
       if (slash >= 0) {
         String p = entry.substring(slash + 1);
         if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > bits) {
-          throw bad(entry, "the prefix length must be 0.." + bits);
+          throw bad(setting, entry, "the prefix length must be 0.." + bits);
         }
         prefix = Integer.parseInt(p);
       }
       return new Network(address, prefix);
     }
 
-    private static IllegalArgumentException bad(String entry, String why) {
+    private static IllegalArgumentException bad(String setting, String entry, String why) {
       return new IllegalArgumentException(
-          "HERALD_OUTBOUND_ALLOW entry '" + entry + "' is not a valid CIDR: " + why);
+          setting + " entry '" + entry + "' is not a valid CIDR: " + why);
     }
 
     public boolean contains(InetAddress candidate) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
+import dev.herald.targets.EgressProxy;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,13 @@ import javax.net.ssl.SSLSocketFactory;
  * the first byte of the response (the server closed it while idle) is replaced by a fresh one once;
  * the receiver may then see the request twice if it had processed it, which the delivery key
  * ({@code webhook-id}) lets it drop.
+ *
+ * <p>With an {@link EgressProxy}, a destination that is not excluded is reached through it, at the
+ * address that was checked: https by a {@code CONNECT address:port} tunnel (TLS, SNI and the host
+ * name check run inside it, end to end), http by an absolute-form request to {@code
+ * http://address:port/...} carrying the URL's {@code Host}. The proxy's credentials go only to the
+ * proxy ({@code Proxy-Authorization} on the CONNECT, or on each plain http request). A proxy that
+ * refuses (a non-2xx answer to CONNECT, a 407 to a plain request) is a {@link ProxyRefused}.
  *
  * <p>Thread-safety: the idle pool is a concurrent map of concurrent deques; a connection is owned
  * by one {@link #exchange} at a time (taken out of the pool while in use). Deadlines are enforced
@@ -96,13 +104,26 @@ public final class Http1 implements AutoCloseable {
     }
   }
 
-  /** Where a connection goes: the checked address, the port, and the TLS host (null for http). */
-  private record Route(InetAddress address, int port, String tlsHost) {
-    static Route of(Request request) {
-      URI uri = request.uri();
-      boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-      int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
-      return new Route(request.address(), port, tls ? bareHost(uri) : null);
+  /** The egress proxy refused to carry a request: it answered CONNECT with a non-2xx, or 407. */
+  public static final class ProxyRefused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ProxyRefused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Where a connection goes: the checked address, the port, the TLS host (null for http), and the
+   * address of the egress proxy it passes through (null when direct).
+   */
+  private record Route(InetAddress address, int port, String tlsHost, InetAddress proxy) {
+    /** {@code address:port} as a CONNECT target or the authority of an absolute-form request. */
+    String target() {
+      String literal = address.getHostAddress();
+      int scope = literal.indexOf('%');
+      literal = scope < 0 ? literal : literal.substring(0, scope);
+      return (literal.contains(":") ? "[" + literal + "]" : literal) + ":" + port;
     }
   }
 
@@ -132,21 +153,59 @@ public final class Http1 implements AutoCloseable {
   private final Duration connectTimeout;
   private final int maxBody;
   private final SSLSocketFactory tls;
+  private final Optional<EgressProxy> proxy;
   private final ConcurrentHashMap<Route, Deque<Connection>> idle = new ConcurrentHashMap<>();
 
   Http1(InstantSource clock, Duration connectTimeout, int maxBody) {
-    this(clock, connectTimeout, maxBody, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    this(
+        clock,
+        connectTimeout,
+        maxBody,
+        (SSLSocketFactory) SSLSocketFactory.getDefault(),
+        Optional.empty());
   }
 
   /**
    * @param tls makes the TLS sockets of https routes: the JDK's trusted authorities by default, or
    *     a target's own authorities and client certificate
+   * @param proxy the egress proxy to pass through, if any
    */
-  Http1(InstantSource clock, Duration connectTimeout, int maxBody, SSLSocketFactory tls) {
+  Http1(
+      InstantSource clock,
+      Duration connectTimeout,
+      int maxBody,
+      SSLSocketFactory tls,
+      Optional<EgressProxy> proxy) {
     this.clock = clock;
     this.connectTimeout = connectTimeout;
     this.maxBody = maxBody;
     this.tls = tls;
+    this.proxy = proxy;
+  }
+
+  /** The route of {@code request}: through the proxy unless it is excluded or there is none. */
+  private Route route(Request request) throws IOException {
+    URI uri = request.uri();
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+    String host = bareHost(uri);
+    InetAddress via = null;
+    if (proxy.isPresent()) {
+      InetAddress proxyAddress = proxyAddress(proxy.get());
+      if (!proxy.get().direct(host, request.address(), proxyAddress.isLoopbackAddress())) {
+        via = proxyAddress;
+      }
+    }
+    return new Route(request.address(), port, https ? host : null, via);
+  }
+
+  /** The proxy's address: the operator's choice, not subject to the outbound rules. */
+  private static InetAddress proxyAddress(EgressProxy proxy) throws ConnectFailed {
+    try {
+      return InetAddress.getByName(proxy.host());
+    } catch (java.net.UnknownHostException e) {
+      throw new ConnectFailed("cannot resolve egress proxy " + proxy.describe(), e);
+    }
   }
 
   /**
@@ -158,7 +217,7 @@ public final class Http1 implements AutoCloseable {
    * @throws IOException if the connection broke or the response was not HTTP/1.x
    */
   public Response exchange(Request request, Instant deadline) throws IOException {
-    Route route = Route.of(request);
+    Route route = route(request);
     Connection pooled = takeIdle(route);
     if (pooled != null) {
       try {
@@ -179,8 +238,20 @@ public final class Http1 implements AutoCloseable {
     Duration remaining = remaining(deadline);
     ScheduledFuture<?> timer = DEADLINES.schedule(conn::expire, remaining.toNanos(), NANOSECONDS);
     try {
-      write(conn.out, request);
+      write(conn.out, request, route.proxy() != null && route.tlsHost() == null ? route : null);
       Response response = read(conn, request.method());
+      if (route.proxy() != null && response.status() == 407) {
+        throw new ProxyRefused(
+            "egress proxy "
+                + proxy.orElseThrow().describe()
+                + " refused "
+                + request.method()
+                + " http://"
+                + route.target()
+                + ": 407 (proxy authentication "
+                + (proxy.orElseThrow().credentials().isPresent() ? "failed" : "required")
+                + ")");
+      }
       timer.cancel(false);
       if (conn.reusable && !conn.expired) {
         release(route, conn);
@@ -251,11 +322,25 @@ public final class Http1 implements AutoCloseable {
   private Connection open(Route route, Duration remaining) throws IOException {
     long ms = Math.max(1, Math.min(connectTimeout.toMillis(), remaining.toMillis()));
     Socket raw = new Socket();
+    if (route.proxy() != null) {
+      EgressProxy via = proxy.orElseThrow();
+      try {
+        raw.connect(new InetSocketAddress(route.proxy(), via.port()), (int) ms);
+      } catch (IOException e) {
+        closeQuietly(raw);
+        throw new ConnectFailed("cannot connect to egress proxy " + via.describe() + ": " + e, e);
+      }
+    }
     try {
-      raw.connect(new InetSocketAddress(route.address(), route.port()), (int) ms);
+      if (route.proxy() == null) {
+        raw.connect(new InetSocketAddress(route.address(), route.port()), (int) ms);
+      }
       raw.setTcpNoDelay(true);
       if (route.tlsHost() == null) {
         return new Connection(raw);
+      }
+      if (route.proxy() != null) {
+        tunnel(raw, route, (int) ms);
       }
       SSLSocket ssl = (SSLSocket) tls.createSocket(raw, route.tlsHost(), route.port(), true);
       SSLParameters params = ssl.getSSLParameters();
@@ -268,12 +353,54 @@ public final class Http1 implements AutoCloseable {
       ssl.startHandshake();
       ssl.setSoTimeout(0);
       return new Connection(ssl);
+    } catch (ProxyRefused e) {
+      closeQuietly(raw);
+      throw e;
     } catch (IOException e) {
       closeQuietly(raw);
-      throw new ConnectFailed(
-          "cannot connect to " + route.address().getHostAddress() + ":" + route.port() + ": " + e,
-          e);
+      String through =
+          route.proxy() == null ? "" : " through egress proxy " + proxy.orElseThrow().describe();
+      throw new ConnectFailed("cannot connect to " + route.target() + through + ": " + e, e);
     }
+  }
+
+  /**
+   * Asks the proxy on {@code raw} for a tunnel to the route's checked address ({@code CONNECT}),
+   * reading its answer byte by byte so that nothing after it is consumed.
+   */
+  private void tunnel(Socket raw, Route route, int timeoutMs) throws IOException {
+    EgressProxy via = proxy.orElseThrow();
+    StringBuilder head = new StringBuilder(128);
+    head.append("CONNECT ").append(route.target()).append(" HTTP/1.1\r\n");
+    appendHeader(head, "Host", route.target());
+    via.authorization().ifPresent(a -> appendHeader(head, "Proxy-Authorization", a));
+    head.append("\r\n");
+    raw.setSoTimeout(timeoutMs);
+    OutputStream out = raw.getOutputStream();
+    out.write(head.toString().getBytes(ISO_8859_1));
+    out.flush();
+    InputStream in = raw.getInputStream();
+    int first = in.read();
+    if (first == -1) {
+      throw new IOException("egress proxy " + via.describe() + " closed the connection at CONNECT");
+    }
+    String statusLine = line(in, first);
+    int status = parseStatus(statusLine);
+    headers(in);
+    if (status / 100 != 2) {
+      String[] parts = statusLine.split(" ", 3);
+      String reason =
+          parts.length == 3 ? " " + truncate(parts[2].replaceAll("\\p{Cntrl}", " ")) : "";
+      throw new ProxyRefused(
+          "egress proxy "
+              + via.describe()
+              + " refused CONNECT "
+              + route.target()
+              + ": "
+              + status
+              + reason);
+    }
+    raw.setSoTimeout(0);
   }
 
   private static ScheduledThreadPoolExecutor deadlineScheduler() {
@@ -284,16 +411,30 @@ public final class Http1 implements AutoCloseable {
     return scheduler;
   }
 
-  private static void write(OutputStream out, Request request) throws IOException {
+  /**
+   * Writes the request: in origin form, or in absolute form to the checked address with the proxy's
+   * credentials when {@code proxied} (the route of a plain http request via the proxy).
+   */
+  private void write(OutputStream out, Request request, Route proxied) throws IOException {
     URI uri = request.uri();
     StringBuilder head = new StringBuilder(256);
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    head.append(request.method()).append(' ').append(path);
+    head.append(request.method()).append(' ');
+    if (proxied != null) {
+      head.append("http://").append(proxied.target());
+    }
+    head.append(path);
     if (uri.getRawQuery() != null) {
       head.append('?').append(uri.getRawQuery());
     }
     head.append(" HTTP/1.1\r\n");
     appendHeader(head, "Host", uri.getRawAuthority().replaceFirst("^.*@", ""));
+    if (proxied != null) {
+      proxy
+          .orElseThrow()
+          .authorization()
+          .ifPresent(a -> appendHeader(head, "Proxy-Authorization", a));
+    }
     for (Map.Entry<String, String> h : request.headers()) {
       appendHeader(head, h.getKey(), h.getValue());
     }

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLSocketFactory;
  * One outbound HTTP attempt of a target (webhook, chat): resolves the URL's host through the {@link
  * AddressPolicy}, lets the caller exchange with exactly the address that was checked, and turns
  * what went wrong on the way into an {@link Outcome}: {@code ForbiddenAddress} (permanent), {@code
- * Timeout} and {@code ConnectionFailed} (retried).
+ * Timeout}, {@code ConnectionFailed} and {@code ProxyRefused} (the egress proxy refused; retried).
  *
  * <p>Thread-safety: immutable apart from the client's pool of kept-alive connections, which is
  * thread-safe; {@link #attempt} may be called from any number of threads at once.
@@ -42,7 +42,7 @@ public final class HttpCalls implements AutoCloseable {
       TargetContext context, Duration connectTimeout, int maxResponseBody, SSLSocketFactory tls) {
     this.addresses = new AddressPolicy(context.outbound());
     this.clock = context.clock();
-    this.http = new Http1(clock, connectTimeout, maxResponseBody, tls);
+    this.http = new Http1(clock, connectTimeout, maxResponseBody, tls, context.proxy());
   }
 
   public AddressPolicy addresses() {
@@ -59,6 +59,8 @@ public final class HttpCalls implements AutoCloseable {
       return call.exchange(addresses.resolve(Http1.bareHost(url), AddressPolicy.port(url)));
     } catch (AddressPolicy.Forbidden e) {
       return new Outcome.Permanent("ForbiddenAddress", e.getMessage());
+    } catch (Http1.ProxyRefused e) {
+      return new Outcome.Retry("ProxyRefused", e.getMessage());
     } catch (Http1.DeadlineExceeded e) {
       return new Outcome.Retry("Timeout", where + " did not answer before the deadline");
     } catch (UnknownHostException e) {
