@@ -41,6 +41,7 @@ import dev.herald.server.aws.EventBridgeEvents;
 import dev.herald.server.aws.EventBridgeTargets;
 import dev.herald.server.aws.SqsApi;
 import dev.herald.server.aws.SqsDeadLetterQueue;
+import dev.herald.server.aws.SqsMoveTasks;
 import dev.herald.server.config.ConfigApplier;
 import dev.herald.server.config.ConfigLimitSettings;
 import dev.herald.server.config.ConfigPlan;
@@ -496,11 +497,13 @@ public final class Herald implements AutoCloseable {
             new EventBridgeTargets(routing.config(), store, arns),
             new EventBridgeEvents(ingest, arns),
             arns);
+    SqsDeadLetterQueue deadLetterQueues = new SqsDeadLetterQueue(store, store, store, clock);
     SqsApi sqs =
         new SqsApi(
             queues,
             store,
-            new SqsDeadLetterQueue(store, store, routing.deadLetters(), clock, arns),
+            deadLetterQueues,
+            open(new SqsMoveTasks(store, routing.deadLetters(), deadLetterQueues, clock, arns)),
             arns,
             security.tls());
     return new AwsApi(keyRing, limits, clock, events, sqs);

@@ -1,5 +1,6 @@
 package dev.herald.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +16,9 @@ import java.util.Optional;
  * @param json whether {@code body} is JSON (otherwise plain text)
  * @param envelope the delivered envelope (JSON text) when {@code body} is a shaped input, kept for
  *     the dead letter the message may become; empty when {@code body} is the envelope
- * @param enqueuedAt when it was enqueued; it is visible from then on
+ * @param enqueuedAt when it was enqueued
+ * @param delay how long after {@code enqueuedAt} it becomes visible (SQS {@code DelaySeconds});
+ *     zero for at once
  */
 public record QueueMessage(
     String queue,
@@ -25,7 +28,8 @@ public record QueueMessage(
     String body,
     boolean json,
     Optional<String> envelope,
-    Instant enqueuedAt) {
+    Instant enqueuedAt,
+    Duration delay) {
 
   public QueueMessage {
     Objects.requireNonNull(queue, "queue");
@@ -35,5 +39,27 @@ public record QueueMessage(
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(envelope, "envelope");
     Objects.requireNonNull(enqueuedAt, "enqueuedAt");
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative, got " + delay);
+    }
+  }
+
+  /** A message visible as soon as it is enqueued. */
+  public QueueMessage(
+      String queue,
+      String deliveryKey,
+      String eventId,
+      String rule,
+      String body,
+      boolean json,
+      Optional<String> envelope,
+      Instant enqueuedAt) {
+    this(queue, deliveryKey, eventId, rule, body, json, envelope, enqueuedAt, Duration.ZERO);
+  }
+
+  /** When it becomes visible. */
+  public Instant visibleAt() {
+    return enqueuedAt.plus(delay);
   }
 }

@@ -34,9 +34,10 @@ public interface QueueStore {
   /**
    * Receives up to {@code max} visible messages of {@code queue} (visible since the longest first),
    * leasing each until {@code now + visibility} under a new lease token and counting the receive.
-   * In the same transaction, visible messages already received {@code maxReceives} times become
-   * dead letters of {@code queue} (code {@link #MAX_RECEIVES_EXCEEDED}, attempts = receives) and
-   * give their delivery key back, so that a redrive enqueues them again.
+   * In the same transaction, the visible messages it meets first that were already received {@code
+   * maxReceives} times become dead letters of {@code queue} (code {@link #MAX_RECEIVES_EXCEEDED},
+   * attempts = receives) instead, and give their delivery key back, so that a redrive enqueues them
+   * again; a receive reads only the oldest visible messages it needs, whatever the backlog.
    *
    * @throws IllegalArgumentException when {@code max} or {@code maxReceives} is below 1 or {@code
    *     visibility} is not positive
@@ -69,6 +70,30 @@ public interface QueueStore {
 
   /** How many messages {@code queue} holds at {@code now}, visible, in flight and delayed. */
   QueueDepth queueDepth(String queue, Instant now);
+
+  /**
+   * Deletes the messages of {@code queue} that no live lease holds at {@code now} (visible and
+   * delayed ones; received ones stay with their consumers); their delivery keys stay taken. Returns
+   * how many (SQS PurgeQueue).
+   */
+  int purgeQueueMessages(String queue, Instant now);
+
+  /**
+   * The dead letters of {@code target} seen as a queue: hides the first {@code max} of {@code ids}
+   * (dead letters of {@code target}; others are skipped) that are not hidden at {@code now}, until
+   * {@code until}, and returns their ids in the given order. Hidden is stored, so it holds across
+   * instances and restarts; it ends with its dead letter (redriven or purged).
+   *
+   * @throws IllegalArgumentException when {@code max} is below 1
+   */
+  List<String> hideDeadLetters(
+      String target, List<String> ids, int max, Instant now, Instant until);
+
+  /**
+   * Hides the dead letter {@code id} of {@code target} until {@code until} (a time not after now
+   * shows it again), whether hidden or not; false when there is no such dead letter.
+   */
+  boolean setDeadLetterVisibility(String target, String id, Instant until);
 
   /**
    * Forgets the delivery keys enqueued before {@code cutoff}, a few thousand per transaction; a

@@ -358,6 +358,117 @@ abstract class QueueContract extends ContractPart {
   }
 
   @Test
+  void aDelayedMessageIsNotReceivedBeforeItsDelayEnds() {
+    store()
+        .enqueueMessages(
+            List.of(
+                new QueueMessage(
+                    "jobs",
+                    "late",
+                    "E",
+                    "",
+                    "{}",
+                    true,
+                    Optional.empty(),
+                    T0,
+                    Duration.ofSeconds(10))));
+
+    assertThat(receive("jobs", T0.plusSeconds(9), 10)).isEmpty();
+    assertThat(store().queueDepth("jobs", T0.plusSeconds(9))).isEqualTo(new QueueDepth(0, 0, 1));
+    assertThat(receiveOne("jobs", T0.plusSeconds(10)).deliveryKey()).isEqualTo("late");
+  }
+
+  @Test
+  void anAckOfManyLeasesDeletesExactlyTheLiveOnes() {
+    enqueue("jobs", IntStream.range(0, 150).mapToObj(i -> "k" + i).toArray(String[]::new));
+    List<ReceivedMessage> first = receive("jobs", T0, 150);
+    ReceivedMessage expired = first.getFirst();
+    List<ReceivedMessage> again = receive("jobs", T0.plus(VISIBILITY), 1);
+    assertThat(again.getFirst().messageId()).isEqualTo(expired.messageId());
+    List<QueueLease> leases = new ArrayList<>(first.stream().map(ReceivedMessage::lease).toList());
+    leases.add(new QueueLease(first.get(1).messageId(), again.getFirst().leaseToken()));
+
+    Set<QueueLease> acked = store().ackMessages("jobs", leases, T0.plus(VISIBILITY));
+
+    assertThat(acked).isEmpty(); // every lease of the first receive ended with its visibility
+    Set<QueueLease> live =
+        store()
+            .ackMessages(
+                "jobs",
+                List.of(
+                    expired.lease(),
+                    again.getFirst().lease(),
+                    new QueueLease(first.get(1).messageId(), again.getFirst().leaseToken())),
+                T0.plus(VISIBILITY));
+    assertThat(live).containsExactly(again.getFirst().lease());
+    assertThat(store().queueDepth("jobs", T0.plus(VISIBILITY)).visible()).isEqualTo(149);
+  }
+
+  @Test
+  void exhaustedMessagesAheadDeadLetterAndTheSameReceiveTakesTheNextOnes() {
+    enqueue("jobs", "a", "b");
+    Instant now = T0;
+    for (int i = 0; i < MAX_RECEIVES; i++) {
+      assertThat(receive("jobs", now, 2)).hasSize(2);
+      now = now.plus(VISIBILITY);
+    }
+    store()
+        .enqueueMessages(
+            List.of(new QueueMessage("jobs", "c", "E", "", "{}", true, Optional.empty(), now)));
+
+    assertThat(receive("jobs", now, 2))
+        .extracting(ReceivedMessage::deliveryKey)
+        .containsExactly("c");
+    assertThat(store().deadLetters("jobs", 10, Optional.empty()).items())
+        .extracting(DeadLetter::deliveryKey)
+        .containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void aPurgeDropsVisibleAndDelayedMessagesAndLeavesReceivedOnes() {
+    enqueue("jobs", "a", "b", "c");
+    ReceivedMessage held = receiveOne("jobs", T0);
+    ReceivedMessage nacked = receiveOne("jobs", T0);
+    store().nackMessages("jobs", List.of(nacked.lease()), T0, Duration.ofSeconds(5));
+    enqueue("other", "x");
+
+    assertThat(store().purgeQueueMessages("jobs", T0)).isEqualTo(2);
+
+    assertThat(store().queueDepth("jobs", T0)).isEqualTo(new QueueDepth(0, 1, 0));
+    assertThat(store().ackMessages("jobs", List.of(held.lease()), T0)).hasSize(1);
+    assertThat(store().queueDepth("other", T0).visible()).isEqualTo(1);
+    assertThat(store().enqueueMessages(List.of(message("jobs", "c")))).as("keys stay").isZero();
+  }
+
+  @Test
+  void hiddenDeadLettersStayHiddenUntilTheirTimeAndAcrossStores() {
+    store().enqueueMessages(List.of(message("jobs", "a"), message("jobs", "b")));
+    store().receiveMessages("jobs", T0, VISIBILITY, 2, 1);
+    store().receiveMessages("jobs", T0.plus(VISIBILITY), VISIBILITY, 2, 1);
+    List<String> ids =
+        store().deadLetters("jobs", 10, Optional.empty()).items().stream()
+            .map(DeadLetter::id)
+            .toList();
+    assertThat(ids).hasSize(2);
+    Instant until = T0.plusSeconds(100);
+
+    assertThat(store().hideDeadLetters("jobs", ids, 1, T0, until)).containsExactly(ids.get(0));
+    assertThat(store().hideDeadLetters("jobs", ids, 10, T0, until)).containsExactly(ids.get(1));
+    assertThat(store().hideDeadLetters("other", ids, 10, until, until.plusSeconds(1))).isEmpty();
+    reopen();
+    assertThat(store().hideDeadLetters("jobs", ids, 10, until.minusMillis(1), until)).isEmpty();
+    assertThat(store().hideDeadLetters("jobs", ids, 10, until, until.plusSeconds(5)))
+        .containsExactlyElementsOf(ids);
+
+    assertThat(store().setDeadLetterVisibility("jobs", ids.get(0), until)).isTrue();
+    assertThat(store().hideDeadLetters("jobs", ids, 10, until, until.plusSeconds(9)))
+        .containsExactly(ids.get(0));
+    assertThat(store().setDeadLetterVisibility("jobs", "no-such-letter", until)).isFalse();
+    store().purgeDeadLetters("jobs", List.of(ids.get(0)));
+    assertThat(store().setDeadLetterVisibility("jobs", ids.get(0), until)).isFalse();
+  }
+
+  @Test
   void messagesSurviveCloseAndReopen() {
     enqueue("jobs", "k1");
     ReceivedMessage m = receiveOne("jobs", T0);

@@ -1,5 +1,6 @@
 package dev.herald.server.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.auth.Scope;
@@ -29,18 +30,26 @@ public final class SqsApi {
   static final int MAX_BATCH = 10;
   static final int MAX_WAIT_SECONDS = 20;
   static final int MAX_VISIBILITY_SECONDS = 12 * 3600;
+  static final int MAX_DELAY_SECONDS = 900;
 
   private final Queues queues;
   private final ConfigStore config;
   private final SqsDeadLetterQueue deadLetters;
+  private final SqsMoveTasks moves;
   private final Arns arns;
   private final String scheme;
 
   public SqsApi(
-      Queues queues, ConfigStore config, SqsDeadLetterQueue deadLetters, Arns arns, boolean tls) {
+      Queues queues,
+      ConfigStore config,
+      SqsDeadLetterQueue deadLetters,
+      SqsMoveTasks moves,
+      Arns arns,
+      boolean tls) {
     this.queues = queues;
     this.config = config;
     this.deadLetters = deadLetters;
+    this.moves = moves;
     this.arns = arns;
     this.scheme = tls ? "https" : "http";
   }
@@ -54,9 +63,13 @@ public final class SqsApi {
       case "DeleteMessage" -> delete(call);
       case "DeleteMessageBatch" -> deleteBatch(call);
       case "ChangeMessageVisibility" -> changeVisibility(call);
+      case "ChangeMessageVisibilityBatch" -> changeVisibilityBatch(call);
       case "SendMessage" -> send(call);
       case "SendMessageBatch" -> sendBatch(call);
-      case "StartMessageMoveTask" -> deadLetters.startMove(call);
+      case "PurgeQueue" -> purge(call);
+      case "StartMessageMoveTask" -> moves.start(call);
+      case "ListMessageMoveTasks" -> moves.list(call);
+      case "CancelMessageMoveTask" -> moves.cancel(call);
       default ->
           throw new AwsError(
               400,
@@ -189,26 +202,36 @@ public final class SqsApi {
     String name = queueName(call);
     call.require(Scope.queue(name));
     String handle = call.required("ReceiptHandle", SqsApi::missing);
-    Optional<AwsError> failure = deleteOne(name, handle);
+    Optional<AwsError> failure = deleteAll(name, List.of(handle)).get(handle);
     if (failure.isPresent()) {
       throw failure.get();
     }
     return Json.object();
   }
 
-  /** Deletes one message; a handle whose lease is over counts as done, as on SQS. */
-  private Optional<AwsError> deleteOne(String name, String handle) {
+  /**
+   * Deletes the messages of these handles, all in one store call; a handle whose lease is over
+   * counts as done, as on SQS. The failure of each handle, if any.
+   */
+  private Map<String, Optional<AwsError>> deleteAll(String name, List<String> handles) {
+    Map<String, Optional<AwsError>> out = new java.util.HashMap<>();
     Optional<String> dlqOf = deadLetters.targetOf(name);
     if (dlqOf.isPresent()) {
-      return deadLetters.delete(dlqOf.get(), handle);
+      for (String handle : handles) {
+        out.put(handle, deadLetters.delete(dlqOf.get(), handle));
+      }
+      return out;
     }
-    Queues.Settled settled = queues.ack(queues.require(name), List.of(handle));
+    for (String handle : handles) {
+      out.put(handle, Optional.empty());
+    }
+    Queues.Settled settled = queues.ack(queues.require(name), handles);
     for (Queues.Failure f : settled.failed()) {
       if (f.code().equals(Queues.INVALID_RECEIPT_HANDLE)) {
-        return Optional.of(invalidHandle(handle));
+        out.put(f.receiptHandle(), Optional.of(invalidHandle(f.receiptHandle())));
       }
     }
-    return Optional.empty();
+    return out;
   }
 
   static AwsError invalidHandle(String handle) {
@@ -222,24 +245,33 @@ public final class SqsApi {
     String name = queueName(call);
     call.require(Scope.queue(name));
     List<ObjectNode> entries = SqsMessages.batch(call);
+    List<String> handles = new ArrayList<>();
+    for (ObjectNode entry : entries) {
+      handles.add(entry.path("ReceiptHandle").asText(""));
+    }
+    Map<String, Optional<AwsError>> failures = deleteAll(name, handles);
     ObjectNode answer = Json.object();
     ArrayNode ok = answer.putArray("Successful");
     ArrayNode failed = answer.putArray("Failed");
     for (ObjectNode entry : entries) {
       String id = entry.path("Id").asText();
-      Optional<AwsError> failure = deleteOne(name, entry.path("ReceiptHandle").asText(""));
+      Optional<AwsError> failure = failures.get(entry.path("ReceiptHandle").asText(""));
       if (failure.isPresent()) {
-        failed
-            .addObject()
-            .put("Id", id)
-            .put("SenderFault", true)
-            .put("Code", failure.get().code())
-            .put("Message", failure.get().getMessage());
+        failed(failed, id, failure.get());
       } else {
         ok.addObject().put("Id", id);
       }
     }
     return answer;
+  }
+
+  private static void failed(ArrayNode failed, String id, AwsError error) {
+    failed
+        .addObject()
+        .put("Id", id)
+        .put("SenderFault", true)
+        .put("Code", error.code())
+        .put("Message", error.getMessage());
   }
 
   private ObjectNode changeVisibility(AwsCall call) {
@@ -251,21 +283,77 @@ public final class SqsApi {
     }
     Duration visibility =
         Duration.ofSeconds(bounded(call, "VisibilityTimeout", 0, 0, MAX_VISIBILITY_SECONDS));
+    Optional<AwsError> failure = changeOne(name, handle, visibility);
+    if (failure.isPresent()) {
+      throw failure.get();
+    }
+    return Json.object();
+  }
+
+  private ObjectNode changeVisibilityBatch(AwsCall call) {
+    String name = queueName(call);
+    call.require(Scope.queue(name));
+    List<ObjectNode> entries = SqsMessages.batch(call);
+    ObjectNode answer = Json.object();
+    ArrayNode ok = answer.putArray("Successful");
+    ArrayNode failed = answer.putArray("Failed");
+    for (ObjectNode entry : entries) {
+      String id = entry.path("Id").asText();
+      String handle = entry.path("ReceiptHandle").asText("");
+      JsonNode seconds = entry.path("VisibilityTimeout");
+      Optional<AwsError> failure;
+      if (handle.isEmpty()) {
+        failure = Optional.of(missing("ReceiptHandle is required"));
+      } else if (!seconds.canConvertToInt()) {
+        failure = Optional.of(missing("VisibilityTimeout is required"));
+      } else if (seconds.asInt() < 0 || seconds.asInt() > MAX_VISIBILITY_SECONDS) {
+        failure =
+            Optional.of(
+                outOfRange("VisibilityTimeout", seconds.asInt(), 0, MAX_VISIBILITY_SECONDS));
+      } else {
+        failure = changeOne(name, handle, Duration.ofSeconds(seconds.asInt()));
+      }
+      if (failure.isPresent()) {
+        failed(failed, id, failure.get());
+      } else {
+        ok.addObject().put("Id", id);
+      }
+    }
+    return answer;
+  }
+
+  /** Changes the visibility of one handle's message; the failure, if any. */
+  private Optional<AwsError> changeOne(String name, String handle, Duration visibility) {
     Optional<String> dlqOf = deadLetters.targetOf(name);
     if (dlqOf.isPresent()) {
-      deadLetters.changeVisibility(dlqOf.get(), handle, visibility);
-      return Json.object();
+      return deadLetters.changeVisibility(dlqOf.get(), handle, visibility);
     }
     Optional<String> failure = queues.changeVisibility(queues.require(name), handle, visibility);
-    if (failure.isPresent()) {
-      throw failure.get().equals(Queues.INVALID_RECEIPT_HANDLE)
-          ? invalidHandle(handle)
-          : new AwsError(
-              400,
-              "MessageNotInflight",
-              "The message referred to is not in flight (its visibility timeout passed, or it was"
-                  + " received again or deleted).",
-              "AWS.SimpleQueueService.MessageNotInflight");
+    return failure.map(
+        code ->
+            code.equals(Queues.INVALID_RECEIPT_HANDLE)
+                ? invalidHandle(handle)
+                : new AwsError(
+                    400,
+                    "MessageNotInflight",
+                    "The message referred to is not in flight (its visibility timeout passed, or"
+                        + " it was received again or deleted).",
+                    "AWS.SimpleQueueService.MessageNotInflight"));
+  }
+
+  /**
+   * PurgeQueue: a queue target drops the messages no consumer holds (visible and delayed ones); a
+   * dead-letter queue {@code <target>-dlq} purges every dead letter, as {@code DELETE
+   * /v1/targets/{target}/dlq?all=true}. Both need {@code admin}, as the native purge does.
+   */
+  private ObjectNode purge(AwsCall call) {
+    String name = queueName(call);
+    call.require(Scope.ADMIN);
+    Optional<String> dlqOf = deadLetters.targetOf(name);
+    if (dlqOf.isPresent()) {
+      deadLetters.purge(dlqOf.get());
+    } else {
+      queues.purge(queues.require(name));
     }
     return Json.object();
   }
@@ -287,10 +375,16 @@ public final class SqsApi {
     if (body.isEmpty()) {
       throw missing("MessageBody is required");
     }
-    if (entry.path("DelaySeconds").asInt(0) != 0) {
-      throw AwsError.sqsInvalid("DelaySeconds is not supported by Herald; send 0");
+    JsonNode delay = entry.path("DelaySeconds");
+    if (!delay.isMissingNode() && !delay.isNull() && !delay.canConvertToInt()) {
+      throw AwsError.sqsInvalid("DelaySeconds must be a whole number of seconds");
     }
-    String messageId = queues.send(queues.require(name), body, isJson(body));
+    int delaySeconds = delay.asInt(0);
+    if (delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
+      throw outOfRange("DelaySeconds", delaySeconds, 0, MAX_DELAY_SECONDS);
+    }
+    String messageId =
+        queues.send(queues.require(name), body, isJson(body), Duration.ofSeconds(delaySeconds));
     ObjectNode answer =
         Json.object().put("MessageId", messageId).put("MD5OfMessageBody", SqsMessages.md5(body));
     if (entry.get("MessageAttributes") instanceof ObjectNode attributes && !attributes.isEmpty()) {
@@ -312,12 +406,7 @@ public final class SqsApi {
       try {
         ok.add(sendOne(name, entry).put("Id", id));
       } catch (AwsError e) {
-        failed
-            .addObject()
-            .put("Id", id)
-            .put("SenderFault", true)
-            .put("Code", e.code())
-            .put("Message", e.getMessage());
+        failed(failed, id, e);
       }
     }
     return answer;
@@ -335,18 +424,23 @@ public final class SqsApi {
   private static int bounded(AwsCall call, String member, int fallback, int min, int max) {
     int value = call.integer(member).orElse(fallback);
     if (value < min || value > max) {
-      throw AwsError.sqsInvalid(
-          "Value "
-              + value
-              + " for parameter "
-              + member
-              + " is invalid. Reason: must be between "
-              + min
-              + " and "
-              + max
-              + ".");
+      throw outOfRange(member, value, min, max);
     }
     return value;
+  }
+
+  /** SQS's error for a parameter out of its range ({@code InvalidParameterValue}). */
+  static AwsError outOfRange(String member, int value, int min, int max) {
+    return AwsError.sqsInvalid(
+        "Value "
+            + value
+            + " for parameter "
+            + member
+            + " is invalid. Reason: must be between "
+            + min
+            + " and "
+            + max
+            + ".");
   }
 
   /** The queue a call's QueueUrl names (its last path segment). */

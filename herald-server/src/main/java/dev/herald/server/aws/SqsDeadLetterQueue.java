@@ -1,59 +1,45 @@
 package dev.herald.server.aws;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.core.auth.Scope;
 import dev.herald.core.config.Page;
-import dev.herald.core.json.Json;
-import dev.herald.server.delivery.DeadLetters;
 import dev.herald.store.ConfigStore;
 import dev.herald.store.DeadLetter;
 import dev.herald.store.DeadLetterStore;
-import java.nio.charset.StandardCharsets;
+import dev.herald.store.QueueStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A target's dead letters seen as the SQS queue {@code <target>-dlq}: ReceiveMessage reads them
  * (oldest first) with the error as {@code herald.*} attributes, DeleteMessage purges one, and
- * StartMessageMoveTask redrives them all to the target ({@link DeadLetters#redriveAll}); the
- * receipt handle is the dead letter's id. Dead letters have no lease in the store, so a receive
- * hides them for its visibility timeout on this instance only.
+ * StartMessageMoveTask redrives them to the target ({@link SqsMoveTasks}); the receipt handle is
+ * the dead letter's id. A receive hides the letters it returns for its visibility timeout in the
+ * store ({@link QueueStore#hideDeadLetters}), so that every instance and a restarted one agree;
+ * PurgeQueue purges them all, as {@code DELETE /v1/targets/{target}/dlq?all=true} does.
  *
- * <p>Thread-safety: the hidden-until map is concurrent; everything else is immutable.
+ * <p>Thread-safety: stateless; thread-safe.
  */
 public final class SqsDeadLetterQueue {
-  private static final Logger LOG = LoggerFactory.getLogger(SqsDeadLetterQueue.class);
   static final Duration DEFAULT_VISIBILITY = Duration.ofSeconds(30);
   private static final int PAGE = 100;
 
   private final DeadLetterStore store;
+  private final QueueStore visibility;
   private final ConfigStore config;
-  private final DeadLetters deadLetters;
   private final InstantSource clock;
-  private final Arns arns;
-  private final Map<String, Instant> hiddenUntil = new ConcurrentHashMap<>();
 
   public SqsDeadLetterQueue(
-      DeadLetterStore store,
-      ConfigStore config,
-      DeadLetters deadLetters,
-      InstantSource clock,
-      Arns arns) {
+      DeadLetterStore store, QueueStore visibility, ConfigStore config, InstantSource clock) {
     this.store = store;
+    this.visibility = visibility;
     this.config = config;
-    this.deadLetters = deadLetters;
     this.clock = clock;
-    this.arns = arns;
   }
 
   /** The target whose dead letters the queue {@code name} is, if it is such a queue. */
@@ -69,21 +55,20 @@ public final class SqsDeadLetterQueue {
     return store.countDeadLetters(target);
   }
 
-  List<SqsMessages.Rendered> receive(String target, int max, Optional<Duration> visibility) {
+  List<SqsMessages.Rendered> receive(String target, int max, Optional<Duration> hidden) {
     Instant now = clock.instant();
-    hiddenUntil.values().removeIf(until -> !until.isAfter(now));
-    Instant until = now.plus(visibility.orElse(DEFAULT_VISIBILITY));
+    Instant until = now.plus(hidden.orElse(DEFAULT_VISIBILITY));
     List<SqsMessages.Rendered> out = new ArrayList<>();
     Optional<String> after = Optional.empty();
     do {
       Page<DeadLetter> page = store.deadLetters(target, PAGE, after);
-      for (DeadLetter letter : page.items()) {
-        if (out.size() == max) {
-          return out;
-        }
-        String key = target + "/" + letter.id();
-        if (hiddenUntil.putIfAbsent(key, until) == null) {
-          out.add(rendered(letter));
+      Map<String, DeadLetter> byId = new LinkedHashMap<>();
+      page.items().forEach(l -> byId.put(l.id(), l));
+      if (!byId.isEmpty()) {
+        for (String id :
+            visibility.hideDeadLetters(
+                target, List.copyOf(byId.keySet()), max - out.size(), now, until)) {
+          out.add(rendered(byId.get(id)));
         }
       }
       after = page.next().map(Page::nameAfter);
@@ -113,55 +98,22 @@ public final class SqsDeadLetterQueue {
     if (handle.isEmpty() || handle.length() > 64) {
       return Optional.of(SqsApi.invalidHandle(handle));
     }
-    store.purgeDeadLetters(target, List.of(handle));
-    hiddenUntil.remove(target + "/" + handle);
+    store.purgeDeadLetters(target, List.of(handle)); // its visibility goes with it
     return Optional.empty();
   }
 
-  void changeVisibility(String target, String handle, Duration visibility) {
-    if (store.deadLetter(target, handle).isEmpty()) {
-      throw SqsApi.invalidHandle(handle);
+  /** Hides the dead letter of a handle for {@code hidden} from now; empty when done. */
+  Optional<AwsError> changeVisibility(String target, String handle, Duration hidden) {
+    if (handle.isEmpty()
+        || handle.length() > 64
+        || !visibility.setDeadLetterVisibility(target, handle, clock.instant().plus(hidden))) {
+      return Optional.of(SqsApi.invalidHandle(handle));
     }
-    hiddenUntil.put(target + "/" + handle, clock.instant().plus(visibility));
+    return Optional.empty();
   }
 
-  /** StartMessageMoveTask: redrives a dead-letter queue to its target, all of it, now. */
-  ObjectNode startMove(AwsCall call) {
-    call.require(Scope.ADMIN);
-    String source = call.required("SourceArn", m -> new AwsError(400, "MissingParameter", m));
-    String queue =
-        Arns.parse(source)
-            .filter(n -> n instanceof Arns.Queue)
-            .map(n -> ((Arns.Queue) n).name())
-            .orElseThrow(() -> AwsError.sqsInvalid("SourceArn must be an SQS queue ARN"));
-    String target =
-        targetOf(queue)
-            .orElseThrow(
-                () ->
-                    new AwsError(
-                        400,
-                        "ResourceNotFoundException",
-                        "SourceArn must name a dead-letter queue <target>-dlq of an existing"
-                            + " target, got '"
-                            + queue
-                            + "'"));
-    Optional<String> destination = call.text("DestinationArn");
-    if (destination.isPresent() && !destination.get().equals(arns.queue(target))) {
-      throw new AwsError(
-          400,
-          "UnsupportedOperation",
-          "Herald redrives dead letters to their own target only: DestinationArn must be "
-              + arns.queue(target)
-              + " or absent");
-    }
-    int moved = deadLetters.redriveAll(target);
-    hiddenUntil.keySet().removeIf(k -> k.startsWith(target + "/"));
-    LOG.info("StartMessageMoveTask redrove {} dead letters of target {}", moved, target);
-    String handle =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                (target + ":" + clock.millis() + ":" + moved).getBytes(StandardCharsets.UTF_8));
-    return Json.object().put("TaskHandle", handle);
+  /** PurgeQueue: purges every dead letter of the target, as the native purge of all does. */
+  int purge(String target) {
+    return store.purgeAllDeadLetters(target);
   }
 }

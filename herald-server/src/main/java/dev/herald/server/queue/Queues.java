@@ -123,19 +123,30 @@ public final class Queues implements QueueSink, AutoCloseable {
   }
 
   /**
-   * Puts a message that a client sends (SQS SendMessage) in a queue, visible at once; returns its
-   * delivery key. It carries an event id of no bus, and no rule: should it become a dead letter, a
-   * redrive delivers its body (JSON) or {@code {}} (text) to the queue again.
+   * Puts a message that a client sends (SQS SendMessage) in a queue, visible after {@code delay}
+   * (SQS DelaySeconds; zero for at once); returns its delivery key. It carries an event id of no
+   * bus, and no rule: should it become a dead letter, a redrive delivers its body (JSON) or {@code
+   * {}} (text) to the queue again.
    */
-  public String send(Queue queue, String body, boolean json) {
+  public String send(Queue queue, String body, boolean json, Duration delay) {
     String key = "sqs-" + UUID.randomUUID();
     long offset = ThreadLocalRandom.current().nextLong(1L << 40);
     String eventId = new EventId(clock.millis(), Bus.MAX_ORDINAL, 0, offset).toString();
     store.enqueueMessages(
         List.of(
             new QueueMessage(
-                queue.name(), key, eventId, "", body, json, Optional.empty(), clock.instant())));
-    signals.signal(queue.name());
+                queue.name(),
+                key,
+                eventId,
+                "",
+                body,
+                json,
+                Optional.empty(),
+                clock.instant(),
+                delay)));
+    if (delay.isZero()) {
+      signals.signal(queue.name());
+    }
     return key;
   }
 
@@ -264,6 +275,14 @@ public final class Queues implements QueueSink, AutoCloseable {
     return store.changeMessageVisibility(queue.name(), lease.get(), now(), visibility)
         ? Optional.empty()
         : Optional.of(RECEIPT_HANDLE_EXPIRED);
+  }
+
+  /**
+   * Drops the messages of the queue that no consumer holds now (visible and delayed ones); returns
+   * how many. Received messages stay with their consumers.
+   */
+  public int purge(Queue queue) {
+    return store.purgeQueueMessages(queue.name(), now());
   }
 
   /** How many messages the queue holds now. */

@@ -384,6 +384,22 @@ final class JdbcStateStore implements StateStore {
     return queues.purgeQueueDeliveryKeysBefore(cutoff);
   }
 
+  @Override
+  public int purgeQueueMessages(String queue, Instant now) {
+    return queues.purgeQueueMessages(queue, now);
+  }
+
+  @Override
+  public List<String> hideDeadLetters(
+      String target, List<String> ids, int max, Instant now, Instant until) {
+    return queues.hideDeadLetters(target, ids, max, now, until);
+  }
+
+  @Override
+  public boolean setDeadLetterVisibility(String target, String id, Instant until) {
+    return queues.setDeadLetterVisibility(target, id, until);
+  }
+
   // --- AuditStore ---
 
   @Override

@@ -94,6 +94,38 @@ public final class JdbcQueueStore implements QueueStore {
   }
 
   @Override
+  public int purgeQueueMessages(String queue, Instant now) {
+    Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(now, "now");
+    return calls.call(() -> queues.purge(queue, now), "purge queue '" + queue + "'");
+  }
+
+  @Override
+  public List<String> hideDeadLetters(
+      String target, List<String> ids, int max, Instant now, Instant until) {
+    Objects.requireNonNull(target, "target");
+    List<String> copy = List.copyOf(Objects.requireNonNull(ids, "ids"));
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(until, "until");
+    StoreCalls.requireAtLeastOne("max", max);
+    return copy.isEmpty()
+        ? List.of()
+        : calls.call(
+            () -> queues.hideDeadLetters(target, copy, max, now, until),
+            "hide dead letters of target '" + target + "'");
+  }
+
+  @Override
+  public boolean setDeadLetterVisibility(String target, String id, Instant until) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(until, "until");
+    return calls.call(
+        () -> queues.setDeadLetterVisibility(target, id, until),
+        "change the visibility of a dead letter of target '" + target + "'");
+  }
+
+  @Override
   public int purgeQueueDeliveryKeysBefore(Instant cutoff) {
     Objects.requireNonNull(cutoff, "cutoff");
     return calls.call(() -> queues.purgeKeysBefore(cutoff), "purge queue delivery keys");

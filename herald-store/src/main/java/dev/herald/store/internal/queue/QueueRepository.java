@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -45,6 +47,9 @@ final class QueueRepository {
   /** Keys deleted per transaction by a purge. */
   static final int PURGE_CHUNK = 5_000;
 
+  /** Leases acknowledged per statement. */
+  static final int ACK_CHUNK = 100;
+
   private static final int TOKEN_BYTES = 16;
 
   private static final String INSERT_KEY =
@@ -61,14 +66,15 @@ final class QueueRepository {
       "id, queue, delivery_key, event_id, rule, body, body_json, envelope, enqueued_at,"
           + " receive_count, first_received_at, last_received_at";
 
-  private static final String LEASE =
-      "UPDATE queue_messages SET visible_at = ?, receive_count = receive_count + 1,"
-          + " lease_token = ?, first_received_at = COALESCE(first_received_at, ?),"
-          + " last_received_at = ? WHERE id = ?";
-
   /** The condition of a live lease: id, queue, token, now. */
   private static final String LIVE =
       " WHERE id = ? AND queue = ? AND lease_token = ? AND visible_at > ?";
+
+  /** Hides a dead letter (until, id, target) when it exists; a WHERE may follow. */
+  private static final String HIDE_DEAD_LETTER =
+      "INSERT INTO dead_letter_visibility AS v (dead_letter_id, hidden_until)"
+          + " SELECT id, ? FROM dead_letters WHERE id = ? AND target = ?"
+          + " ON CONFLICT (dead_letter_id) DO UPDATE SET hidden_until = excluded.hidden_until";
 
   private final Database db;
   private final SortableIds ids;
@@ -118,12 +124,15 @@ final class QueueRepository {
     s.setBoolean(7, m.json());
     s.setString(8, m.envelope().orElse(null));
     s.setLong(9, m.enqueuedAt().toEpochMilli());
-    s.setLong(10, m.enqueuedAt().toEpochMilli());
+    s.setLong(10, m.visibleAt().toEpochMilli());
   }
 
   /**
-   * Moves the exhausted visible messages to the dead letters, then leases up to {@code max} visible
-   * ones, in one write.
+   * Leases up to {@code max} visible messages in one write: it takes the oldest visible rows, moves
+   * those already received {@code maxReceives} times to the dead letters, leases the others under
+   * one new token (one statement), and looks again while dead letters took the place of messages
+   * (at most {@link #DEAD_LETTER_BATCH} dead letters per receive). It reads only as many rows as it
+   * needs, whatever the backlog.
    */
   List<ReceivedMessage> receive(
       String queue, Instant now, Duration visibility, int max, int maxReceives)
@@ -132,66 +141,70 @@ final class QueueRepository {
     Instant until = now.plus(visibility);
     return db.write(
         c -> {
-          deadLetterExhausted(c, queue, nowMillis, maxReceives);
-          List<Row> rows =
-              Sql.list(
-                  c,
-                  visibleSql("receive_count < ?"),
-                  s -> {
-                    s.setString(1, queue);
-                    s.setLong(2, nowMillis);
-                    s.setInt(3, maxReceives);
-                    s.setInt(4, max);
-                  },
-                  QueueRepository::row);
-          return lease(c, rows, nowMillis, until);
+          String token = newToken();
+          List<ReceivedMessage> received = new ArrayList<>();
+          int deadLettered = 0;
+          while (received.size() < max) {
+            int want = max - received.size();
+            List<Row> rows =
+                Sql.list(
+                    c,
+                    visibleSql(),
+                    s -> {
+                      s.setString(1, queue);
+                      s.setLong(2, nowMillis);
+                      s.setInt(3, want);
+                    },
+                    QueueRepository::row);
+            List<Row> exhausted =
+                rows.stream().filter(r -> r.receiveCount() >= maxReceives).toList();
+            List<Row> leasable = rows.stream().filter(r -> r.receiveCount() < maxReceives).toList();
+            received.addAll(lease(c, leasable, nowMillis, until, token));
+            deadLetter(c, queue, exhausted, maxReceives);
+            deadLettered += exhausted.size();
+            if (exhausted.isEmpty() || rows.size() < want || deadLettered >= DEAD_LETTER_BATCH) {
+              break;
+            }
+          }
+          return received;
         });
   }
 
-  private List<ReceivedMessage> lease(Connection c, List<Row> rows, long now, Instant until)
-      throws SQLException {
-    List<ReceivedMessage> received = new ArrayList<>();
-    try (PreparedStatement lease = c.prepareStatement(LEASE)) {
-      for (Row row : rows) {
-        String token = newToken();
-        lease.setLong(1, until.toEpochMilli());
-        lease.setString(2, token);
-        lease.setLong(3, now);
-        lease.setLong(4, now);
-        lease.setString(5, row.id());
-        lease.addBatch();
-        received.add(row.received(token, until));
-      }
-      if (!rows.isEmpty()) {
-        lease.executeBatch();
-      }
+  /** Leases {@code rows} under {@code token} in one statement. */
+  private static List<ReceivedMessage> lease(
+      Connection c, List<Row> rows, long now, Instant until, String token) throws SQLException {
+    if (rows.isEmpty()) {
+      return List.of();
     }
-    return received;
+    List<String> messageIds = rows.stream().map(Row::id).toList();
+    Sql.update(
+        c,
+        "UPDATE queue_messages SET visible_at = ?, receive_count = receive_count + 1,"
+            + " lease_token = ?, first_received_at = COALESCE(first_received_at, ?),"
+            + " last_received_at = ? WHERE id IN "
+            + Sql.marks(messageIds),
+        s -> {
+          s.setLong(1, until.toEpochMilli());
+          s.setString(2, token);
+          s.setLong(3, now);
+          s.setLong(4, now);
+          Sql.strings(messageIds, 5).bind(s);
+        });
+    return rows.stream().map(r -> r.received(token, until)).toList();
   }
 
-  /** Visible rows of one queue meeting {@code condition}: queue, now, condition's value, limit. */
-  private String visibleSql(String condition) {
+  /** The oldest visible rows of one queue: queue, now, limit. */
+  private String visibleSql() {
     return "SELECT "
         + COLUMNS
-        + " FROM queue_messages WHERE queue = ? AND visible_at <= ? AND "
-        + condition
+        + " FROM queue_messages WHERE queue = ? AND visible_at <= ?"
         + " ORDER BY visible_at, id LIMIT ?"
         + (db.kind().equals("postgresql") ? " FOR UPDATE SKIP LOCKED" : "");
   }
 
-  private void deadLetterExhausted(Connection c, String queue, long now, int maxReceives)
+  /** Moves {@code exhausted} rows to the dead letters of {@code queue}, giving their keys back. */
+  private void deadLetter(Connection c, String queue, List<Row> exhausted, int maxReceives)
       throws SQLException {
-    List<Row> exhausted =
-        Sql.list(
-            c,
-            visibleSql("receive_count >= ?"),
-            s -> {
-              s.setString(1, queue);
-              s.setLong(2, now);
-              s.setInt(3, maxReceives);
-              s.setInt(4, DEAD_LETTER_BATCH);
-            },
-            QueueRepository::row);
     if (exhausted.isEmpty()) {
       return;
     }
@@ -211,9 +224,47 @@ final class QueueRepository {
     deadLetters.addIn(c, exhausted.stream().map(r -> r.deadLetter(maxReceives)).toList());
   }
 
+  /**
+   * Deletes the rows of the live leases among {@code leases}: one statement per {@link #ACK_CHUNK}
+   * leases, which returns the (id, token) pairs it deleted.
+   */
   Set<QueueLease> ack(String queue, Collection<QueueLease> leases, Instant now)
       throws SQLException {
-    return onLive("DELETE FROM queue_messages" + LIVE, OptionalLong.empty(), queue, leases, now);
+    long nowMillis = now.toEpochMilli();
+    List<QueueLease> all = List.copyOf(new LinkedHashSet<>(leases));
+    return db.write(
+        c -> {
+          Set<QueueLease> deleted = new HashSet<>();
+          for (int from = 0; from < all.size(); from += ACK_CHUNK) {
+            List<QueueLease> chunk = all.subList(from, Math.min(all.size(), from + ACK_CHUNK));
+            String sql =
+                "DELETE FROM queue_messages WHERE queue = ? AND visible_at > ? AND ("
+                    + String.join(
+                        " OR ", Collections.nCopies(chunk.size(), "(id = ? AND lease_token = ?)"))
+                    + ") RETURNING id, lease_token";
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+              s.setString(1, queue);
+              s.setLong(2, nowMillis);
+              int i = 3;
+              for (QueueLease lease : chunk) {
+                s.setString(i++, lease.messageId());
+                s.setString(i++, lease.leaseToken());
+              }
+              try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                  deleted.add(new QueueLease(r.getString(1), r.getString(2)));
+                }
+              }
+            }
+          }
+          Set<QueueLease> done = new LinkedHashSet<>();
+          for (QueueLease lease : all) {
+            if (deleted.contains(lease)) {
+              done.add(lease);
+            }
+          }
+          return done;
+        });
   }
 
   Set<QueueLease> nack(String queue, Collection<QueueLease> leases, Instant now, Duration delay)
@@ -265,6 +316,65 @@ final class QueueRepository {
           }
           return changed;
         });
+  }
+
+  /** Deletes the messages of {@code queue} that no live lease holds; returns how many. */
+  int purge(String queue, Instant now) throws SQLException {
+    long nowMillis = now.toEpochMilli();
+    return db.write(
+        c ->
+            Sql.update(
+                c,
+                "DELETE FROM queue_messages WHERE queue = ?"
+                    + " AND (lease_token IS NULL OR visible_at <= ?)",
+                s -> {
+                  s.setString(1, queue);
+                  s.setLong(2, nowMillis);
+                }));
+  }
+
+  /**
+   * Hides the first {@code max} of these dead letters of {@code target} that are not hidden at
+   * {@code now} until {@code until}, in one write; returns their ids in the given order.
+   */
+  List<String> hideDeadLetters(String target, List<String> ids, int max, Instant now, Instant until)
+      throws SQLException {
+    long nowMillis = now.toEpochMilli();
+    return db.write(
+        c -> {
+          List<String> hidden = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(HIDE_DEAD_LETTER + " WHERE v.hidden_until <= ?")) {
+            for (String id : ids) {
+              if (hidden.size() == max) {
+                break;
+              }
+              s.setLong(1, until.toEpochMilli());
+              s.setString(2, id);
+              s.setString(3, target);
+              s.setLong(4, nowMillis);
+              if (s.executeUpdate() == 1) {
+                hidden.add(id);
+              }
+            }
+          }
+          return hidden;
+        });
+  }
+
+  /** Hides a dead letter of {@code target} until {@code until}, hidden or not; false when gone. */
+  boolean setDeadLetterVisibility(String target, String id, Instant until) throws SQLException {
+    return db.write(
+            c ->
+                Sql.update(
+                    c,
+                    HIDE_DEAD_LETTER,
+                    s -> {
+                      s.setLong(1, until.toEpochMilli());
+                      s.setString(2, id);
+                      s.setString(3, target);
+                    }))
+        == 1;
   }
 
   QueueDepth depth(String queue, Instant now) throws SQLException {
