@@ -12,6 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -442,13 +446,42 @@ public final class HeraldClient {
     }
     if (response.statusCode() >= 300) {
       JsonNode error = answer.path("error");
+      Optional<Duration> retryAfter =
+          response.statusCode() == 429 || response.statusCode() == 503
+              ? response
+                  .headers()
+                  .firstValue("Retry-After")
+                  .flatMap(v -> retryAfter(v, Instant.now()))
+              : Optional.empty();
       throw new HeraldClientException(
           response.statusCode(),
           error.path("code").asText("HttpStatus" + response.statusCode()),
           error.path("message").asText(response.body()),
-          text(error, "field"));
+          text(error, "field"),
+          retryAfter);
     }
     return Optional.of(answer);
+  }
+
+  /**
+   * A {@code Retry-After} header's wait from {@code now}: delay-seconds or an HTTP date (a date
+   * past is no wait); empty when it is neither.
+   */
+  static Optional<Duration> retryAfter(String header, Instant now) {
+    String value = header.trim();
+    if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      try {
+        return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+      } catch (NumberFormatException e) {
+        return Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L)); // beyond any cap
+      }
+    }
+    try {
+      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   private static JsonNode parse(HttpResponse<String> response) {

@@ -27,9 +27,10 @@ import java.util.random.RandomGenerator;
  * it has one), which Herald deduplicates for 5 minutes per bus: a batch is sent again after a 503,
  * 429, 502, 504 or a connection failure (Herald may have stored it before the answer was lost), and
  * entries Herald answered {@code EngineUnavailable} are sent again alone, with exponential backoff
- * and jitter, up to {@code maxAttempts}; the retried entries are stored once and answer the
- * original event id. Batches go one at a time, in publish order: a batch being retried holds back
- * the next, so entries of one {@code orderingKey} stay in order.
+ * and jitter (after a 429 or 503 with {@code Retry-After}: the wait Herald asked for, in seconds or
+ * as an HTTP date, at most {@code maxBackoff}), up to {@code maxAttempts}; the retried entries are
+ * stored once and answer the original event id. Batches go one at a time, in publish order: a batch
+ * being retried holds back the next, so entries of one {@code orderingKey} stay in order.
  *
  * <p><b>Futures.</b> A future completes with the event id, or fails with a {@link
  * HeraldClientException}: an entry error (status 200, its {@code errorCode} and {@code field}), the
@@ -276,7 +277,7 @@ public final class Publisher implements AutoCloseable {
       result = transport.send(entries);
     } catch (HeraldClientException e) {
       if (retryable(e) && attempt < options.maxAttempts()) {
-        Duration wait = backoff(attempt);
+        Duration wait = wait(e, attempt);
         LOG.log(
             System.Logger.Level.DEBUG,
             "publish of {0} entries failed ({1}); attempt {2} in {3} ms",
@@ -339,6 +340,16 @@ public final class Publisher implements AutoCloseable {
       case 429, 502, 503, 504 -> true;
       default -> false;
     };
+  }
+
+  /**
+   * The wait after a failed {@code attempt}-th try: what Herald asked for ({@code Retry-After} on a
+   * 429 or 503), at most {@code maxBackoff}; else {@link #backoff}.
+   */
+  Duration wait(HeraldClientException e, int attempt) {
+    return e.retryAfter()
+        .map(asked -> asked.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : asked)
+        .orElseGet(() -> backoff(attempt));
   }
 
   /**

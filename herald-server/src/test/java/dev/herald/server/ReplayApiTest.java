@@ -168,6 +168,64 @@ class ReplayApiTest {
   }
 
   @Test
+  void aShapingFailureDuringAReplayIsADeadLetterAsInLiveRouting() throws Exception {
+    String txBus = "replay-tx-" + id;
+    String target = "replay-tx-" + id;
+    assertThat(put(herald, "/v1/buses/" + txBus, "{'archiveRetentionDays':0}").status())
+        .isEqualTo(200);
+    assertThat(put(herald, "/v1/targets/" + target, "{'type':'log','enabled':false}").status())
+        .isEqualTo(200);
+    assertThat(
+            put(
+                    herald,
+                    "/v1/buses/" + txBus + "/rules/needs-coupon",
+                    "{'pattern':{'source':['s']},'targets':[{'target':'"
+                        + target
+                        + "','inputPath':'$.detail.coupon'}]}")
+                .status())
+        .isEqualTo(200);
+    Instant from = Instant.now();
+    Thread.sleep(5);
+    var published =
+        postJson(
+            herald,
+            "{'entries':[{'bus':'" + txBus + "','source':'s','detailType':'T','detail':{}}]}");
+    assertThat(published.status()).isEqualTo(200);
+    String eventId = published.body().at("/entries/0/eventId").asText();
+    String dlq = "/v1/targets/" + target + "/dlq";
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> get(herald, dlq).body().path("entries").size() == 1); // the live one
+    Thread.sleep(5);
+    Instant to = Instant.now();
+
+    String name = "tx-" + id;
+    var started =
+        postJson(
+            herald,
+            "/v1/buses/" + txBus + "/replays",
+            "{'name':'" + name + "','from':'" + from + "','to':'" + to + "'}");
+    assertThat(started.status()).as(String.valueOf(started.body())).isEqualTo(201);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> get(herald, dlq).body().path("entries").size() == 2);
+    JsonNode letters = get(herald, dlq).body().path("entries");
+    JsonNode live = letters.get(0);
+    JsonNode replayed = letters.get(1);
+    assertThat(replayed.path("error").path("code").asText())
+        .isEqualTo(live.path("error").path("code").asText())
+        .isEqualTo("TransformError");
+    assertThat(replayed.path("rule").asText()).isEqualTo("needs-coupon");
+    assertThat(replayed.path("attempts").asInt()).isZero();
+    assertThat(replayed.path("deliveryKey").asText())
+        .isNotEqualTo(live.path("deliveryKey").asText());
+    assertThat(replayed.path("event").path("id").asText()).isEqualTo(eventId);
+    assertThat(replayed.path("event").path("replay-name").asText()).isEqualTo(name);
+    JsonNode journey = get(herald, "/v1/events/" + eventId).body().path("deliveries");
+    assertThat(journey.findValuesAsText("replay")).containsExactly(name);
+  }
+
+  @Test
   void refusesAWindowEndingBeforeItStarts() {
     var answer = start("{'name':'backwards','from':'" + end + "','to':'" + middle + "'}");
     assertThat(answer.status()).isEqualTo(400);

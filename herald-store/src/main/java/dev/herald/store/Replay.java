@@ -1,6 +1,7 @@
 package dev.herald.store;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,9 @@ import java.util.Optional;
  * @param to the end of the window (exclusive)
  * @param rules the rules it routes to; empty for all the bus's rules
  * @param positions per partition of the bus topic, the next offset to read
+ * @param lanes per target held back by its backlog while the replay read on for the others, per
+ *     partition the next offset to read for that target alone (behind {@code positions}); a target
+ *     not named here is at {@code positions}
  * @param endOffsets per partition, the offset where reading stops
  * @param eventsReplayed events of the window read and routed so far
  * @param eventsTotal records between the start and end offsets (an upper bound of the window's
@@ -29,6 +33,7 @@ public record Replay(
     Instant to,
     List<String> rules,
     Map<Integer, Long> positions,
+    Map<String, Map<Integer, Long>> lanes,
     Map<Integer, Long> endOffsets,
     long eventsReplayed,
     long eventsTotal,
@@ -52,6 +57,7 @@ public record Replay(
     Objects.requireNonNull(to, "to");
     rules = List.copyOf(rules);
     positions = Map.copyOf(positions);
+    lanes = copyOfLanes(lanes);
     endOffsets = Map.copyOf(endOffsets);
     Objects.requireNonNull(lastReplayedTime, "lastReplayedTime");
     Objects.requireNonNull(error, "error");
@@ -62,6 +68,13 @@ public record Replay(
     if (!List.of(RUNNING, COMPLETED, FAILED, CANCELLED).contains(state)) {
       throw new IllegalArgumentException("unknown replay state '" + state + "'");
     }
+  }
+
+  /** An immutable copy of lanes (as {@link #lanes}), shared by the replays' records. */
+  public static Map<String, Map<Integer, Long>> copyOfLanes(Map<String, Map<Integer, Long>> lanes) {
+    Map<String, Map<Integer, Long>> copy = new HashMap<>();
+    lanes.forEach((target, at) -> copy.put(target, Map.copyOf(at)));
+    return Map.copyOf(copy);
   }
 
   public boolean running() {

@@ -31,21 +31,24 @@ public interface ReplayStore {
   List<Replay> claimRunningReplays(String owner, Instant now, Instant leaseUntil);
 
   /**
-   * Records a batch of a running replay in one transaction: its deliveries (kept whatever the
+   * Records a batch of a running replay in one transaction: its deliveries and the dead letters of
+   * those whose shaping failed (as {@link DeadLetterStore#addDeadLetters}; both kept whatever the
    * replay's state, they were made) and, if {@code owner} still holds the replay and it still runs,
-   * its new positions, counts and lease. Returns false when it no longer does (cancelled, or taken
-   * over): the caller stops.
+   * its new positions, lanes ({@link Replay#lanes}), counts and lease. Returns false when it no
+   * longer does (cancelled, or taken over): the caller stops.
    */
   boolean recordReplayProgress(
       String bus,
       String name,
       String owner,
       Map<Integer, Long> positions,
+      Map<String, Map<Integer, Long>> lanes,
       long eventsReplayed,
       Optional<Instant> lastReplayedTime,
       Instant now,
       Instant leaseUntil,
-      List<ReplayDelivery> deliveries);
+      List<ReplayDelivery> deliveries,
+      List<DeadLetter> deadLetters);
 
   /** Lets go of a running replay {@code owner} holds: any instance may take it at once. */
   void releaseReplay(String bus, String name, String owner);

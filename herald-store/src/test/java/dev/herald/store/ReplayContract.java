@@ -31,6 +31,7 @@ abstract class ReplayContract extends ContractPart {
         T0,
         List.of("placed"),
         Map.of(0, 10L, 1, 20L),
+        Map.of(),
         Map.of(0, 15L, 1, 30L),
         0,
         15,
@@ -80,19 +81,32 @@ abstract class ReplayContract extends ContractPart {
                     "fix",
                     "a",
                     Map.of(0, 12L, 1, 21L),
+                    Map.of("slow", Map.of(0, 10L, 1, 20L)),
                     3,
                     Optional.of(T0.minusSeconds(100)),
                     now,
                     now.plus(LEASE),
-                    List.of(delivery("k1", "E1", "fix"), delivery("k2", "E2", "fix"))))
+                    List.of(delivery("k1", "E1", "fix"), delivery("k2", "E2", "fix")),
+                    List.of()))
         .isTrue();
     assertThat(
             replays()
                 .recordReplayProgress(
-                    "orders", "fix", "b", Map.of(0, 15L), 9, Optional.empty(), now, now, List.of()))
+                    "orders",
+                    "fix",
+                    "b",
+                    Map.of(0, 15L),
+                    Map.of(),
+                    9,
+                    Optional.empty(),
+                    now,
+                    now,
+                    List.of(),
+                    List.of()))
         .isFalse();
     Replay stored = reopen().replays().replay("orders", "fix").orElseThrow();
     assertThat(stored.positions()).isEqualTo(Map.of(0, 12L, 1, 21L));
+    assertThat(stored.lanes()).isEqualTo(Map.of("slow", Map.of(0, 10L, 1, 20L)));
     assertThat(stored.eventsReplayed()).isEqualTo(3);
     assertThat(stored.lastReplayedTime()).contains(T0.minusSeconds(100));
     assertThat(store().replays().replayDeliveriesOfEvent("E1"))
@@ -141,11 +155,13 @@ abstract class ReplayContract extends ContractPart {
                     "fix",
                     "a",
                     Map.of(0, 15L),
+                    Map.of(),
                     5,
                     Optional.empty(),
                     T0.plusSeconds(7),
                     T0.plus(LEASE),
-                    List.of(delivery("k9", "E9", "fix"))))
+                    List.of(delivery("k9", "E9", "fix")),
+                    List.of()))
         .isFalse();
     assertThat(replays().replayDeliveriesOfEvent("E9")).hasSize(1); // made: kept for the journey
     assertThat(replays().claimRunningReplays("b", T0.plusSeconds(100), T0.plusSeconds(200)))
@@ -163,13 +179,65 @@ abstract class ReplayContract extends ContractPart {
             "fix",
             "a",
             Map.of(),
+            Map.of(),
             0,
             Optional.empty(),
             T0,
             T0.plus(LEASE),
-            List.of(delivery("k1", "E1", "fix")));
+            List.of(delivery("k1", "E1", "fix")),
+            List.of());
     assertThat(replays().purgeReplayDeliveriesBefore(T0)).isZero();
     assertThat(replays().purgeReplayDeliveriesBefore(T0.plusMillis(1))).isEqualTo(1);
     assertThat(replays().replayDeliveriesOfEvent("E1")).isEmpty();
+  }
+
+  @Test
+  void aBatchAddsTheDeadLettersOfItsShapingFailuresWithItsDeliveriesEvenOnceCancelled() {
+    replays().createReplay(replay("orders", "fix"), "a", T0.plus(LEASE));
+    ReplayDelivery failed =
+        new ReplayDelivery(
+            "k5",
+            "E5",
+            "orders",
+            "fix",
+            "placed",
+            "hook",
+            Optional.of("InputTemplateFailed"),
+            Optional.of("no field"),
+            T0);
+    DeadLetter letter =
+        new DeadLetter(
+            null,
+            "hook",
+            "k5",
+            "E5",
+            "placed",
+            "{\"id\":\"E5\"}",
+            0,
+            "InputTemplateFailed",
+            "no field",
+            T0,
+            T0);
+    replays().finishReplay("orders", "fix", Replay.CANCELLED, Optional.empty(), T0);
+    assertThat(
+            replays()
+                .recordReplayProgress(
+                    "orders",
+                    "fix",
+                    "a",
+                    Map.of(0, 11L),
+                    Map.of(),
+                    1,
+                    Optional.empty(),
+                    T0,
+                    T0.plus(LEASE),
+                    List.of(failed),
+                    List.of(letter)))
+        .isFalse();
+    assertThat(replays().replayDeliveriesOfEvent("E5")).containsExactly(failed);
+    List<DeadLetter> letters = store().deadLetters("hook", 10, Optional.empty()).items();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).deliveryKey()).isEqualTo("k5");
+    assertThat(letters.get(0).errorCode()).isEqualTo("InputTemplateFailed");
   }
 }

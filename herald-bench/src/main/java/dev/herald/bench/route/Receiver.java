@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * The local HTTP receiver that every delivery benchmark sends to (a JDK HttpServer on virtual
  * threads, bound to 127.0.0.1): {@code /hook} answers 204, counts the delivery and, while
  * measuring, records the time from the event's ingestion to now; {@code /fail} answers {@code
- * failStatus}; {@code /slow} answers 204 after {@code slowDelay}.
+ * failStatus}; {@code /slow} answers 204 after {@code slowDelay}. A replayed delivery (header
+ * {@code herald-replay-name}) is counted apart and never measured.
  *
  * <p>The ingestion time comes from the {@code herald-event-id} header (Herald's event id encodes
  * it) or, for the RabbitMQ baseline, from {@value HttpConsumer#PUBLISHED_AT} (epoch millis at
@@ -33,6 +34,7 @@ public final class Receiver implements AutoCloseable {
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong slow = new AtomicLong();
+  private final AtomicLong replayed = new AtomicLong();
   private final AtomicBoolean measuring = new AtomicBoolean();
   private final Histogram latency = new ConcurrentHistogram(60_000, 3);
 
@@ -75,7 +77,9 @@ public final class Receiver implements AutoCloseable {
       return;
     }
     received.incrementAndGet();
-    if (measuring.get()) {
+    if (exchange.getRequestHeaders().getFirst("herald-replay-name") != null) {
+      replayed.incrementAndGet(); // ingested long ago: not a live latency
+    } else if (measuring.get()) {
       ingestedAt(
               exchange.getRequestHeaders().getFirst("herald-event-id"),
               exchange.getRequestHeaders().getFirst(HttpConsumer.PUBLISHED_AT))
@@ -113,6 +117,11 @@ public final class Receiver implements AutoCloseable {
   /** Deliveries answered on {@code /hook} so far. */
   public long received() {
     return received.get();
+  }
+
+  /** Replayed deliveries (header {@code herald-replay-name}) answered on {@code /hook} so far. */
+  public long replayed() {
+    return replayed.get();
   }
 
   /** Calls answered on {@code /fail} so far. */

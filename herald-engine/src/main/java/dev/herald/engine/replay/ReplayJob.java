@@ -1,6 +1,7 @@
 package dev.herald.engine.replay;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +14,9 @@ import java.util.Set;
  *
  * @param busOrdinal the bus's ordinal (part of its event ids)
  * @param positions per partition, the next offset to read
+ * @param lanes per target whose backlog held its deliveries back while the replay read on for the
+ *     other targets, per partition the next offset to read for it alone (behind {@code positions});
+ *     a target not named here is at {@code positions}
  * @param endOffsets per partition, the offset where reading stops
  * @param eventsReplayed events of the window routed so far
  */
@@ -24,6 +28,7 @@ public record ReplayJob(
     Instant to,
     Set<String> rules,
     Map<Integer, Long> positions,
+    Map<String, Map<Integer, Long>> lanes,
     Map<Integer, Long> endOffsets,
     long eventsReplayed,
     Optional<Instant> lastReplayedTime) {
@@ -35,11 +40,14 @@ public record ReplayJob(
     Objects.requireNonNull(to, "to");
     rules = Set.copyOf(rules);
     positions = Map.copyOf(positions);
+    Map<String, Map<Integer, Long>> copy = new HashMap<>();
+    lanes.forEach((target, at) -> copy.put(target, Map.copyOf(at)));
+    lanes = Map.copyOf(copy);
     endOffsets = Map.copyOf(endOffsets);
     Objects.requireNonNull(lastReplayedTime, "lastReplayedTime");
   }
 
-  /** Records between the positions and the end offsets: what is left to read. */
+  /** Records between the positions and the end offsets: what is left to read (lanes aside). */
   public long remaining() {
     long left = 0;
     for (Map.Entry<Integer, Long> end : endOffsets.entrySet()) {

@@ -7,9 +7,10 @@ import java.util.Objects;
  * How replays read and pace themselves.
  *
  * @param eventsPerSecond the most events one replay routes per second (its throttle)
- * @param maxTargetBacklog a replay writes to the target topics only while none of the targets it
- *     has fed has more than this many records not yet delivered (live and replayed); above it, it
- *     waits: live events never queue behind more than about this many replayed ones
+ * @param maxTargetBacklog a replay writes to a target's topic only while that target has at most
+ *     this many records not yet delivered (live and replayed); above it, that target's replayed
+ *     deliveries wait in a lane of their own while the replay goes on for the other targets: live
+ *     events never queue behind more than about this many replayed ones
  * @param batchSize events read and recorded per step (one store write each)
  * @param pause the wait when throttled by the backlog, and after a failed step
  */

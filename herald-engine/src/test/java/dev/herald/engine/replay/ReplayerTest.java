@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +60,7 @@ class ReplayerTest {
   private final FakeClock clock = new FakeClock(T0.plus(Duration.ofHours(1)));
   private final MemoryReplayLedger ledger = new MemoryReplayLedger();
   private final AtomicLong backlog = new AtomicLong();
+  private final Map<String, Long> backlogOf = new ConcurrentHashMap<>(); // else backlog
   private final List<EventId> published = new ArrayList<>();
   private ReplayManager manager;
 
@@ -85,7 +87,10 @@ class ReplayerTest {
             Duration.ofMillis(10));
     Function<Collection<String>, Map<String, Long>> lag =
         targets ->
-            targets.stream().collect(java.util.stream.Collectors.toMap(t -> t, t -> backlog.get()));
+            targets.stream()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        t -> t, t -> backlogOf.getOrDefault(t, backlog.get())));
     manager = new ReplayManager(settings, b -> table, lag, ledger, clock);
     publish();
   }
@@ -153,6 +158,7 @@ class ReplayerTest {
         to,
         rules,
         plan.positions(),
+        Map.of(),
         plan.endOffsets(),
         0,
         Optional.empty());
@@ -264,6 +270,7 @@ class ReplayerTest {
             first.to(),
             Set.of(),
             ledger.positions,
+            ledger.lanes,
             first.endOffsets(),
             ledger.replayed.get(),
             ledger.last);
@@ -278,6 +285,105 @@ class ReplayerTest {
     assertThat(ids)
         .containsExactlyInAnyOrderElementsOf(window().stream().map(EventId::toString).toList());
     assertThat(ledger.replayed.get()).isEqualTo(5);
+  }
+
+  @Test
+  void aStalledTargetHoldsBackOnlyItsOwnLaneAndCatchesUpExactlyAfterARestart() throws Exception {
+    backlogOf.put(hook, 11L); // above the limit of 10: the hook is stalled
+    ReplayJob first = job("lanes", Set.of());
+    try (Replayer replayer = manager.replayer(first)) {
+      assertThat(replayer.runOnce()).isEqualTo(Replayer.Step.ROUTED); // both fed, then held
+      for (int i = 0; i < 20 && ledger.replayed.get() < 5; i++) {
+        if (replayer.runOnce() == Replayer.Step.WAITING) {
+          clock.advance(Duration.ofSeconds(1));
+        }
+      }
+      assertThat(records(audit)).hasSize(5); // the replay completed for the audit target
+      assertThat(ledger.replayed.get()).isEqualTo(5);
+      assertThat(replayer.runOnce()).isEqualTo(Replayer.Step.WAITING); // the hook's lane waits
+      assertThat(ledger.lanes).containsOnlyKeys(hook);
+      assertThat(ledger.state).isNull();
+    } // the instance stops here, the hook still stalled
+    int hooked = records(hook).size();
+    assertThat(hooked).isLessThan(5);
+
+    backlogOf.put(hook, 0L);
+    ReplayJob resumed =
+        new ReplayJob(
+            bus,
+            ORDINAL,
+            "lanes",
+            first.from(),
+            first.to(),
+            Set.of(),
+            ledger.positions,
+            ledger.lanes,
+            first.endOffsets(),
+            ledger.replayed.get(),
+            ledger.last);
+    clock.advance(Duration.ofSeconds(1));
+    try (Replayer replayer = manager.replayer(resumed)) {
+      assertThat(runToEnd(replayer)).isEqualTo(Replayer.Step.DONE);
+    }
+    List<String> window = window().stream().map(EventId::toString).toList();
+    assertThat(eventIds(hook)).containsExactlyInAnyOrderElementsOf(window); // each once
+    assertThat(eventIds(audit)).containsExactlyInAnyOrderElementsOf(window);
+    assertThat(ledger.lanes).isEmpty();
+    assertThat(ledger.state).isEqualTo("completed");
+  }
+
+  @Test
+  void aShapingFailureIsRecordedWithTheReplayedEnvelopeForItsDeadLetter() throws Exception {
+    JsonNode failing =
+        JSON.readTree(
+            "{\"pattern\":{\"source\":[\"shop\"]},\"targets\":[{\"target\":\""
+                + hook
+                + "\",\"inputPath\":\"$.detail.coupon\"}]}");
+    RoutingTable table =
+        RoutingTable.build(bus, List.of(RuleSpecs.parse(bus, "needs-coupon", failing)));
+    manager.close();
+    manager =
+        new ReplayManager(
+            new ReplaySettings(
+                SharedBroker.bootstrapServers(),
+                1 << 20,
+                "000000000000",
+                "local",
+                100,
+                10,
+                2,
+                Duration.ofMillis(10)),
+            b -> table,
+            targets -> Map.of(),
+            ledger,
+            clock);
+    try (Replayer replayer = manager.replayer(job("no-coupon", Set.of()))) {
+      assertThat(runToEnd(replayer)).isEqualTo(Replayer.Step.DONE);
+    }
+    assertThat(records(hook)).isEmpty();
+    assertThat(ledger.events).hasSize(5);
+    for (ReplayLedger.Replayed event : ledger.events) {
+      assertThat(event.deliveries())
+          .singleElement()
+          .isInstanceOfSatisfying(
+              RoutingTable.Delivery.Failed.class,
+              f -> {
+                assertThat(f.code()).isEqualTo("TransformError");
+                assertThat(f.deliveryKey())
+                    .isEqualTo(
+                        DeliveryKey.of(
+                            event.eventId(), "needs-coupon", hook, Optional.of("no-coupon")));
+              });
+      JsonNode envelope = JSON.readTree(event.envelopeJson().orElseThrow());
+      assertThat(envelope.path("id").asText()).isEqualTo(event.eventId());
+      assertThat(envelope.path("replay-name").asText()).isEqualTo("no-coupon");
+    }
+  }
+
+  private List<String> eventIds(String target) {
+    return records(target).stream()
+        .map(r -> TargetHeaders.read(r.headers(), r.timestamp()).orElseThrow().eventId())
+        .toList();
   }
 
   /** Every record of a target's topic. */
@@ -304,23 +410,28 @@ class ReplayerTest {
     volatile boolean running = true;
     volatile String state;
     volatile Map<Integer, Long> positions = Map.of();
+    volatile Map<String, Map<Integer, Long>> lanes = Map.of();
     volatile Optional<Instant> last = Optional.empty();
     final AtomicLong replayed = new AtomicLong();
     final List<dev.herald.core.routing.RoutingTable.Delivery> deliveries =
         new CopyOnWriteArrayList<>();
+    final List<Replayed> events = new CopyOnWriteArrayList<>();
 
     @Override
     public boolean progress(
         ReplayJob job,
         Map<Integer, Long> at,
+        Map<String, Map<Integer, Long>> behind,
         long eventsReplayed,
         Optional<Instant> lastReplayedTime,
         List<Replayed> batch) {
       batch.forEach(b -> deliveries.addAll(b.deliveries()));
+      events.addAll(batch);
       if (!running) {
         return false;
       }
       positions = at;
+      lanes = behind;
       replayed.set(eventsReplayed);
       last = lastReplayedTime;
       return true;

@@ -8,6 +8,7 @@ import dev.herald.store.DeliveryStatus;
 import dev.herald.store.JournalStore;
 import dev.herald.store.RoutedDelivery;
 import dev.herald.store.Routing;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,23 +53,32 @@ public final class StoreRouteSink implements RouteSink {
                     Optional.of(failed.code()),
                     Optional.of(failed.message())));
             deadLetters.add(
-                new DeadLetter(
-                    null,
-                    failed.target(),
-                    failed.deliveryKey(),
-                    event.eventId(),
-                    failed.rule(),
-                    event.envelopeJson().orElse("{}"),
-                    0,
-                    failed.code(),
-                    failed.message(),
-                    event.routedAt(),
-                    event.routedAt()));
+                deadLetter(event.eventId(), failed, event.envelopeJson(), event.routedAt()));
           }
         }
       }
       routings.add(new Routing(event.eventId(), event.bus(), event.routedAt(), deliveries));
     }
     store.recordRoutings(routings, deadLetters);
+  }
+
+  /**
+   * The dead letter of a delivery whose input shaping failed when {@code eventId} was routed (live
+   * or replayed) at {@code at}: no attempt made, the shaping error, the envelope as routed.
+   */
+  public static DeadLetter deadLetter(
+      String eventId, Delivery.Failed failed, Optional<String> envelopeJson, Instant at) {
+    return new DeadLetter(
+        null,
+        failed.target(),
+        failed.deliveryKey(),
+        eventId,
+        failed.rule(),
+        envelopeJson.orElse("{}"),
+        0,
+        failed.code(),
+        failed.message(),
+        at,
+        at);
   }
 }

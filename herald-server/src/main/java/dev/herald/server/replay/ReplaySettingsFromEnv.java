@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The replay settings of the environment: {@code HERALD_REPLAY_EVENTS_PER_SECOND} (per replay,
- * default 2,000) and {@code HERALD_REPLAY_MAX_TARGET_BACKLOG} (default 1,000: a replay feeds its
- * targets only while none has more records waiting). Stateless.
+ * default 2,000) and {@code HERALD_REPLAY_MAX_TARGET_BACKLOG} (default 1,000: a replay feeds a
+ * target only while it has no more records waiting; a target above it waits in its own lane).
+ * Stateless.
  */
 public final class ReplaySettingsFromEnv {
   public static final String EVENTS_PER_SECOND = "HERALD_REPLAY_EVENTS_PER_SECOND";

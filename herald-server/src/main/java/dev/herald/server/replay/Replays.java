@@ -7,9 +7,11 @@ import dev.herald.core.routing.RoutingTable.Delivery;
 import dev.herald.engine.replay.ReplayJob;
 import dev.herald.engine.replay.ReplayLedger;
 import dev.herald.engine.replay.ReplayManager;
+import dev.herald.server.config.StoreRouteSink;
 import dev.herald.server.ingest.BusDirectory;
 import dev.herald.store.Bus;
 import dev.herald.store.ConfigStore;
+import dev.herald.store.DeadLetter;
 import dev.herald.store.Replay;
 import dev.herald.store.ReplayDelivery;
 import dev.herald.store.ReplayStore;
@@ -136,6 +138,7 @@ public final class Replays implements ReplayLedger, AutoCloseable {
             request.to(),
             request.rules(),
             plan.positions(),
+            Map.of(),
             plan.endOffsets(),
             0,
             plan.total(),
@@ -252,6 +255,7 @@ public final class Replays implements ReplayLedger, AutoCloseable {
         replay.to(),
         Set.copyOf(replay.rules()),
         replay.positions(),
+        replay.lanes(),
         replay.endOffsets(),
         replay.eventsReplayed(),
         replay.lastReplayedTime());
@@ -263,10 +267,12 @@ public final class Replays implements ReplayLedger, AutoCloseable {
   public boolean progress(
       ReplayJob job,
       Map<Integer, Long> positions,
+      Map<String, Map<Integer, Long>> lanes,
       long eventsReplayed,
       Optional<Instant> lastReplayedTime,
       List<Replayed> batch) {
     List<ReplayDelivery> deliveries = new ArrayList<>();
+    List<DeadLetter> deadLetters = new ArrayList<>();
     for (Replayed event : batch) {
       for (Delivery d : event.deliveries()) {
         Optional<String> code = Optional.empty();
@@ -274,6 +280,9 @@ public final class Replays implements ReplayLedger, AutoCloseable {
         if (d instanceof Delivery.Failed failed) {
           code = Optional.of(failed.code());
           message = Optional.of(failed.message());
+          deadLetters.add(
+              StoreRouteSink.deadLetter(
+                  event.eventId(), failed, event.envelopeJson(), event.replayedAt()));
         }
         deliveries.add(
             new ReplayDelivery(
@@ -294,11 +303,13 @@ public final class Replays implements ReplayLedger, AutoCloseable {
         job.name(),
         instanceId,
         positions,
+        lanes,
         eventsReplayed,
         lastReplayedTime,
         now,
         now.plus(LEASE),
-        deliveries);
+        deliveries,
+        deadLetters);
   }
 
   @Override

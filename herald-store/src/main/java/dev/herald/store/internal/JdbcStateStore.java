@@ -101,7 +101,7 @@ final class JdbcStateStore implements StateStore {
     this.audit = new JdbcAuditStore(db, calls, clock);
     this.clientIds = new JdbcClientIdStore(db, calls);
     this.apiKeys = new JdbcApiKeyStore(db, calls, clock, secrets);
-    this.replays = new JdbcReplayStore(db, calls);
+    this.replays = new JdbcReplayStore(db, calls, letters);
   }
 
   @Override

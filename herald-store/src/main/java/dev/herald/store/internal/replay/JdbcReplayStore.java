@@ -1,11 +1,13 @@
 package dev.herald.store.internal.replay;
 
 import dev.herald.core.config.Page;
+import dev.herald.store.DeadLetter;
 import dev.herald.store.Replay;
 import dev.herald.store.ReplayDelivery;
 import dev.herald.store.ReplayStore;
 import dev.herald.store.internal.db.Database;
 import dev.herald.store.internal.db.StoreCalls;
+import dev.herald.store.internal.deadletter.DeadLetterRepository;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +24,9 @@ public final class JdbcReplayStore implements ReplayStore {
   private final StoreCalls calls;
   private final ReplayRepository replays;
 
-  public JdbcReplayStore(Database db, StoreCalls calls) {
+  public JdbcReplayStore(Database db, StoreCalls calls, DeadLetterRepository letters) {
     this.calls = calls;
-    this.replays = new ReplayRepository(db);
+    this.replays = new ReplayRepository(db, letters);
   }
 
   @Override
@@ -66,17 +68,31 @@ public final class JdbcReplayStore implements ReplayStore {
       String name,
       String owner,
       Map<Integer, Long> positions,
+      Map<String, Map<Integer, Long>> lanes,
       long eventsReplayed,
       Optional<Instant> lastReplayedTime,
       Instant now,
       Instant leaseUntil,
-      List<ReplayDelivery> deliveries) {
+      List<ReplayDelivery> deliveries,
+      List<DeadLetter> deadLetters) {
     Map<Integer, Long> at = Map.copyOf(positions);
+    Map<String, Map<Integer, Long>> behind = Replay.copyOfLanes(lanes);
     List<ReplayDelivery> made = List.copyOf(deliveries);
+    List<DeadLetter> dead = List.copyOf(deadLetters);
     return calls.call(
         () ->
             replays.progress(
-                bus, name, owner, at, eventsReplayed, lastReplayedTime, now, leaseUntil, made),
+                bus,
+                name,
+                owner,
+                at,
+                behind,
+                eventsReplayed,
+                lastReplayedTime,
+                now,
+                leaseUntil,
+                made,
+                dead),
         "record the progress of replay '" + name + "' of bus '" + bus + "'");
   }
 

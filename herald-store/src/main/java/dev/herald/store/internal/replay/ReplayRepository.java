@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.herald.core.config.Page;
 import dev.herald.core.json.Json;
+import dev.herald.store.DeadLetter;
 import dev.herald.store.Replay;
 import dev.herald.store.ReplayDelivery;
 import dev.herald.store.internal.db.Database;
 import dev.herald.store.internal.db.Sql;
+import dev.herald.store.internal.deadletter.DeadLetterRepository;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,15 +29,15 @@ final class ReplayRepository {
   private static final String COLUMNS =
       "bus, name, state, from_time, to_time, rules, positions, end_offsets, events_replayed,"
           + " events_total, last_replayed_time, error, owner, lease_until, created_at, updated_at,"
-          + " finished_at, changed_by";
+          + " finished_at, changed_by, lanes";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM replays";
   private static final String INSERT =
       "INSERT INTO replays ("
           + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (bus, name) DO NOTHING";
   private static final String PROGRESS =
-      "UPDATE replays SET positions = ?, events_replayed = ?, last_replayed_time = ?,"
+      "UPDATE replays SET positions = ?, lanes = ?, events_replayed = ?, last_replayed_time = ?,"
           + " lease_until = ?, updated_at = ? WHERE bus = ? AND name = ? AND state = 'running'"
           + " AND owner = ?";
   private static final String INSERT_DELIVERY =
@@ -44,18 +46,23 @@ final class ReplayRepository {
           + " ON CONFLICT (delivery_key) DO NOTHING";
 
   private static final TypeReference<TreeMap<Integer, Long>> OFFSETS = new TypeReference<>() {};
+  private static final TypeReference<TreeMap<String, TreeMap<Integer, Long>>> LANES =
+      new TypeReference<>() {};
   private static final TypeReference<List<String>> NAMES = new TypeReference<>() {};
 
   private final Database db;
+  private final DeadLetterRepository letters;
 
-  ReplayRepository(Database db) {
+  ReplayRepository(Database db, DeadLetterRepository letters) {
     this.db = db;
+    this.letters = letters;
   }
 
   boolean create(Replay r, String owner, Instant leaseUntil) throws SQLException {
     String rules = json(r.rules());
     String positions = json(r.positions());
     String ends = json(r.endOffsets());
+    String lanes = json(lanes(r.lanes()));
     return db.write(
             c ->
                 Sql.update(
@@ -80,6 +87,7 @@ final class ReplayRepository {
                       s.setLong(16, r.updatedAt().toEpochMilli());
                       setTime(s, 17, r.finishedAt());
                       s.setString(18, r.changedBy().orElse(null));
+                      s.setString(19, lanes);
                     }))
         > 0;
   }
@@ -162,15 +170,19 @@ final class ReplayRepository {
       String name,
       String owner,
       Map<Integer, Long> positions,
+      Map<String, Map<Integer, Long>> lanes,
       long eventsReplayed,
       Optional<Instant> lastReplayedTime,
       Instant now,
       Instant leaseUntil,
-      List<ReplayDelivery> deliveries)
+      List<ReplayDelivery> deliveries,
+      List<DeadLetter> deadLetters)
       throws SQLException {
     String at = json(new TreeMap<>(positions));
+    String behind = json(lanes(lanes));
     return db.write(
         c -> {
+          letters.addIn(c, deadLetters);
           for (ReplayDelivery d : deliveries) {
             Sql.update(
                 c,
@@ -192,13 +204,14 @@ final class ReplayRepository {
                   PROGRESS,
                   s -> {
                     s.setString(1, at);
-                    s.setLong(2, eventsReplayed);
-                    setTime(s, 3, lastReplayedTime);
-                    s.setLong(4, leaseUntil.toEpochMilli());
-                    s.setLong(5, now.toEpochMilli());
-                    s.setString(6, bus);
-                    s.setString(7, name);
-                    s.setString(8, owner);
+                    s.setString(2, behind);
+                    s.setLong(3, eventsReplayed);
+                    setTime(s, 4, lastReplayedTime);
+                    s.setLong(5, leaseUntil.toEpochMilli());
+                    s.setLong(6, now.toEpochMilli());
+                    s.setString(7, bus);
+                    s.setString(8, name);
+                    s.setString(9, owner);
                   })
               > 0;
         });
@@ -280,6 +293,7 @@ final class ReplayRepository {
         Instant.ofEpochMilli(row.getLong("to_time")),
         read(row.getString("rules"), NAMES),
         read(row.getString("positions"), OFFSETS),
+        Map.copyOf(read(row.getString("lanes"), LANES)),
         read(row.getString("end_offsets"), OFFSETS),
         row.getLong("events_replayed"),
         row.getLong("events_total"),
@@ -303,6 +317,14 @@ final class ReplayRepository {
     } else {
       s.setNull(index, Types.BIGINT);
     }
+  }
+
+  /** Lanes in a stable order, for the JSON column. */
+  private static TreeMap<String, TreeMap<Integer, Long>> lanes(
+      Map<String, Map<Integer, Long>> lanes) {
+    TreeMap<String, TreeMap<Integer, Long>> sorted = new TreeMap<>();
+    lanes.forEach((target, at) -> sorted.put(target, new TreeMap<>(at)));
+    return sorted;
   }
 
   private static String json(Object value) throws SQLException {
