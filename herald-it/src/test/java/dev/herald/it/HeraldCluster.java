@@ -125,7 +125,7 @@ final class HeraldCluster implements AutoCloseable {
         cluster.launchInstance();
       }
       for (HeraldProcess herald : cluster.instances) {
-        herald.awaitReady(READY);
+        awaitReady(herald);
       }
       cluster.routeEverythingToTheReceiver();
       LOG.info(
@@ -157,7 +157,7 @@ final class HeraldCluster implements AutoCloseable {
    */
   HeraldProcess addInstance() {
     HeraldProcess herald = launchInstance();
-    herald.awaitReady(READY);
+    awaitReady(herald);
     return herald;
   }
 
@@ -193,7 +193,27 @@ final class HeraldCluster implements AutoCloseable {
     for (HeraldProcess herald : instances) {
       if (!herald.alive()) {
         herald.restart();
+        awaitReady(herald);
+      }
+    }
+  }
+
+  /**
+   * Waits until {@code herald} is ready. An instance that exits while starting (on a busy machine
+   * the brokers may not answer its first metadata request within its 10 s) is started again, up to
+   * three times.
+   */
+  static void awaitReady(HeraldProcess herald) {
+    for (int attempt = 1; ; attempt++) {
+      try {
         herald.awaitReady(READY);
+        return;
+      } catch (IllegalStateException e) {
+        if (herald.alive() || attempt == 3) {
+          throw e;
+        }
+        LOG.warn("instance exited while starting (attempt {}), starting it again", attempt);
+        herald.restart();
       }
     }
   }
