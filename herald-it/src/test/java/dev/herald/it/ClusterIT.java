@@ -155,7 +155,7 @@ class ClusterIT {
     for (HeraldProcess herald : cluster.instances) {
       herald.close(); // SIGTERM: a graceful stop, as Kubernetes does
       herald.restart();
-      herald.awaitReady(HeraldCluster.READY);
+      HeraldCluster.awaitReady(herald);
     }
     publisher.interrupt();
     publisher.join();

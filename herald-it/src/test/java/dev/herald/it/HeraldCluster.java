@@ -38,6 +38,9 @@ final class HeraldCluster implements AutoCloseable {
   final KafkaCluster kafka;
   final Receiver receiver;
   final List<HeraldProcess> instances = new ArrayList<>();
+  private final Path dir;
+  private final String storeUrl;
+  private final String secretKey = randomKey();
 
   /** Counts the calls per event id and when the last one arrived. */
   static final class Receiver implements AutoCloseable {
@@ -98,9 +101,11 @@ final class HeraldCluster implements AutoCloseable {
     }
   }
 
-  private HeraldCluster(KafkaCluster kafka, Receiver receiver) {
+  private HeraldCluster(KafkaCluster kafka, Receiver receiver, Path dir, String storeUrl) {
     this.kafka = kafka;
     this.receiver = receiver;
+    this.dir = dir;
+    this.storeUrl = storeUrl;
   }
 
   /**
@@ -110,20 +115,17 @@ final class HeraldCluster implements AutoCloseable {
   static HeraldCluster start(Path dir, int brokers, int size, String storeUrl) throws Exception {
     long started = System.nanoTime();
     HeraldCluster cluster =
-        new HeraldCluster(KafkaCluster.start(dir.resolve("kafka"), brokers, READY), new Receiver());
+        new HeraldCluster(
+            KafkaCluster.start(dir.resolve("kafka"), brokers, READY),
+            new Receiver(),
+            dir,
+            storeUrl);
     try {
-      String secretKey = randomKey();
       for (int i = 0; i < size; i++) {
-        cluster.instances.add(
-            HeraldProcess.start(
-                dir.resolve("herald-" + i),
-                Map.of(
-                    "HERALD_KAFKA_BOOTSTRAP", cluster.kafka.bootstrap(),
-                    "HERALD_STORE_URL", storeUrl,
-                    "HERALD_SECRET_KEY", secretKey)));
+        cluster.launchInstance();
       }
       for (HeraldProcess herald : cluster.instances) {
-        herald.awaitReady(READY);
+        awaitReady(herald);
       }
       cluster.routeEverythingToTheReceiver();
       LOG.info(
@@ -136,6 +138,35 @@ final class HeraldCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  private HeraldProcess launchInstance() {
+    HeraldProcess herald =
+        HeraldProcess.start(
+            dir.resolve("herald-" + instances.size()),
+            Map.of(
+                "HERALD_KAFKA_BOOTSTRAP", kafka.bootstrap(),
+                "HERALD_STORE_URL", storeUrl,
+                "HERALD_SECRET_KEY", secretKey));
+    instances.add(herald);
+    return herald;
+  }
+
+  /**
+   * Starts one more Herald instance on the same brokers, store and key; waits until it is ready.
+   */
+  HeraldProcess addInstance() {
+    HeraldProcess herald = launchInstance();
+    awaitReady(herald);
+    return herald;
+  }
+
+  /** The CPU time every running instance has used so far. */
+  Duration instancesCpu() {
+    return instances.stream()
+        .filter(HeraldProcess::alive)
+        .map(HeraldProcess::cpu)
+        .reduce(Duration.ZERO, Duration::plus);
   }
 
   private void routeEverythingToTheReceiver() {
@@ -162,7 +193,27 @@ final class HeraldCluster implements AutoCloseable {
     for (HeraldProcess herald : instances) {
       if (!herald.alive()) {
         herald.restart();
+        awaitReady(herald);
+      }
+    }
+  }
+
+  /**
+   * Waits until {@code herald} is ready. An instance that exits while starting (on a busy machine
+   * the brokers may not answer its first metadata request within its 10 s) is started again, up to
+   * three times.
+   */
+  static void awaitReady(HeraldProcess herald) {
+    for (int attempt = 1; ; attempt++) {
+      try {
         herald.awaitReady(READY);
+        return;
+      } catch (IllegalStateException e) {
+        if (herald.alive() || attempt == 3) {
+          throw e;
+        }
+        LOG.warn("instance exited while starting (attempt {}), starting it again", attempt);
+        herald.restart();
       }
     }
   }

@@ -158,6 +158,15 @@ final class HeraldProcess implements AutoCloseable {
             .build());
   }
 
+  HttpResponse<String> delete(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
+  }
+
+  /** The CPU time the running Herald process has used so far (user and system). */
+  Duration cpu() {
+    return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
   static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());

@@ -64,6 +64,13 @@ final class KafkaCluster implements AutoCloseable {
     }
 
     /** SIGKILL: the broker leaves without a word, as a crashed machine does. */
+    /** The CPU time the running broker has used so far (user and system). */
+    Duration cpu() {
+      return process == null
+          ? Duration.ZERO
+          : process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     void kill9() {
       process.destroyForcibly();
       await(process);
