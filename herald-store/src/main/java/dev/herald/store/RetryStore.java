@@ -37,6 +37,15 @@ public interface RetryStore {
   List<ScheduledRetry> claimDueRetries(
       String owner, Instant now, Duration lease, int limit, Set<String> pausedTargets);
 
+  /**
+   * Extends to {@code until} the leases of the retries of these delivery keys that {@code owner}
+   * still holds (claimed by it, whether or not the lease has run out, and claimed by no one since).
+   * An instance renews what it is still working on, so that its leases can be short: a crashed
+   * instance's retries are claimable again soon after its last renewal. Returns how many were
+   * renewed; keys unknown or held by another owner are ignored.
+   */
+  int renewRetryClaims(String owner, Collection<String> deliveryKeys, Instant until);
+
   /** Deletes the retries of these delivery keys; unknown keys are ignored. */
   void completeRetries(Collection<String> deliveryKeys);
 

@@ -96,6 +96,36 @@ abstract class RetryContract extends ContractPart {
   }
 
   @Test
+  void aRenewedClaimOutlivesItsFirstLeaseAndOnlyItsOwnerCanRenewIt() {
+    store().scheduleRetries(List.of(retry("k1", "hook", 0), retry("k2", "hook", 0)));
+    assertThat(claimKeys(T0)).containsExactly("k1", "k2");
+    Instant renewedAt = T0.plus(LEASE).minusSeconds(1);
+
+    assertThat(
+            store().renewRetryClaims("instance-a", List.of("k1", "unknown"), renewedAt.plus(LEASE)))
+        .isEqualTo(1);
+    assertThat(store().renewRetryClaims("instance-b", List.of("k2"), renewedAt.plus(LEASE)))
+        .isZero();
+    assertThat(store().renewRetryClaims("instance-a", List.of(), renewedAt.plus(LEASE))).isZero();
+
+    Instant pastFirstLease = T0.plus(LEASE).plusSeconds(1);
+    assertThat(store().claimDueRetries("instance-b", pastFirstLease, LEASE, 10, Set.of()))
+        .extracting(ScheduledRetry::deliveryKey)
+        .as("k2 was not renewed: its lease ran out")
+        .containsExactly("k2");
+    assertThat(
+            store()
+                .claimDueRetries(
+                    "instance-b", renewedAt.plus(LEASE).plusMillis(1), LEASE, 10, Set.of()))
+        .extracting(ScheduledRetry::deliveryKey)
+        .as("once its owner stops renewing, k1 is claimable again")
+        .containsExactly("k1");
+    assertThat(store().renewRetryClaims("instance-a", List.of("k1"), pastFirstLease.plus(LEASE)))
+        .as("claimed by another since: no longer instance-a's to renew")
+        .isZero();
+  }
+
+  @Test
   void retriesOfPausedTargetsAreSkipped() {
     store()
         .scheduleRetries(

@@ -20,4 +20,10 @@ public interface DeliveryLedger {
 
   /** Claims retries that are due, skipping the given targets; each is leased to this instance. */
   List<Work> claimDue(Instant now, int limit, Set<String> skipTargets);
+
+  /**
+   * Keeps the leases of the claimed retries this instance is still working on; the retry scheduler
+   * calls it on each of its steps. Nothing to do for a ledger without leases.
+   */
+  default void renewClaims(Instant now) {}
 }

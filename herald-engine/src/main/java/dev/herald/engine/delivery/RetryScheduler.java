@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands scheduled retries back to the delivery code when they are due: every {@link #PERIOD} it
- * claims due rows from the ledger (leased to this instance, at most {@link #CLAIM_LIMIT}), skipping
- * targets that wait (disabled or circuit open), and submits each to its target; a retry whose
- * target no longer exists becomes a {@code TargetDeleted} dead letter.
+ * renews the leases of the retries this instance still works on, then claims due rows from the
+ * ledger (leased to this instance, at most {@link #CLAIM_LIMIT}), skipping targets that wait
+ * (disabled or circuit open), and submits each to its target; a retry whose target no longer exists
+ * becomes a {@code TargetDeleted} dead letter.
  *
  * <p>Threads: one platform thread calls {@link #runOnce} in a loop ({@link #start}); tests call it
  * directly on a scheduler not started. The claimed work goes to thread-safe callbacks.
@@ -95,6 +96,7 @@ final class RetryScheduler implements AutoCloseable {
             .filter(t -> !t.enabled() || t.circuit().state() == CircuitBreaker.State.OPEN)
             .map(TargetRuntime::name)
             .collect(Collectors.toSet());
+    ledger.renewClaims(now);
     var claimed = ledger.claimDue(now, CLAIM_LIMIT, waiting);
     for (Work work : claimed) {
       Optional<TargetRuntime> target = targets.apply(work.target());

@@ -16,8 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -25,16 +27,33 @@ import java.util.stream.Collectors;
  * The delivery engine's ledger on the state store: the journal (status per delivery key), scheduled
  * retries (with the record to send again) and dead letters (with the delivered envelope, read back
  * from the bus by event id). A batch of results is one store call, {@link
- * JournalStore#recordResults}, and so one transaction. Thread-safe: stateless; the store
- * serializes.
+ * JournalStore#recordResults}, and so one transaction. Claimed retries are leased to this instance
+ * and their leases renewed until their results are recorded ({@link #renewClaims}).
+ *
+ * <p>Thread-safe: the claimed keys are a concurrent map (the retry scheduler adds and renews, the
+ * result recorder removes); the store serializes the rest.
  */
 public final class StoreLedger implements DeliveryLedger {
-  static final Duration RETRY_LEASE = Duration.ofMinutes(20);
+  /**
+   * A claimed retry's lease: renewed every {@link #RENEW_EVERY} while this instance works on it, so
+   * that a crashed instance's retries are claimable again within a minute.
+   */
+  static final Duration RETRY_LEASE = Duration.ofSeconds(60);
+
+  static final Duration RENEW_EVERY = Duration.ofSeconds(20);
+
+  /**
+   * How long a claimed retry is renewed at most: one this instance lost track of (it should not
+   * happen) is claimable again after this, as it was before leases were renewed.
+   */
+  static final Duration MAX_HOLD = Duration.ofMinutes(20);
 
   private final JournalStore journal;
   private final RetryStore retries;
   private final Function<String, Optional<String>> envelopeOfEvent;
   private final String owner;
+  private final Map<String, Instant> held = new ConcurrentHashMap<>(); // claimed key -> when
+  private volatile Instant renewedAt = Instant.EPOCH; // the retry scheduler's thread writes it
 
   /**
    * @param envelopeOfEvent the delivered envelope of an event id (for dead letters), if still on
@@ -69,9 +88,13 @@ public final class StoreLedger implements DeliveryLedger {
     List<ScheduledRetry> scheduled = new ArrayList<>();
     List<DeadLetter> deadLetters = new ArrayList<>();
     List<String> completed = new ArrayList<>();
+    List<String> released = new ArrayList<>();
     for (AttemptResult result : results) {
       Work w = result.work();
       entries.add(journalEntry(result));
+      if (w.fromRetry() && !(result instanceof AttemptResult.Retrying r && r.inPlace())) {
+        released.add(w.deliveryKey()); // completed or scheduled again: its claim ends here
+      }
       switch (result) {
         case AttemptResult.Retrying r -> {
           if (!r.inPlace()) {
@@ -92,13 +115,31 @@ public final class StoreLedger implements DeliveryLedger {
       }
     }
     journal.recordResults(new DeliveryResults(entries, scheduled, deadLetters, completed));
+    released.forEach(held::remove);
   }
 
   @Override
   public List<Work> claimDue(Instant now, int limit, Set<String> skipTargets) {
-    return retries.claimDueRetries(owner, now, RETRY_LEASE, limit, skipTargets).stream()
-        .map(StoreLedger::work)
-        .toList();
+    List<Work> claimed =
+        retries.claimDueRetries(owner, now, RETRY_LEASE, limit, skipTargets).stream()
+            .map(StoreLedger::work)
+            .toList();
+    claimed.forEach(w -> held.put(w.deliveryKey(), now));
+    return claimed;
+  }
+
+  /** Every {@link #RENEW_EVERY}: extends the leases of the claimed retries not yet recorded. */
+  @Override
+  public void renewClaims(Instant now) {
+    if (now.isBefore(renewedAt.plus(RENEW_EVERY))) {
+      return;
+    }
+    renewedAt = now;
+    Instant oldest = now.minus(MAX_HOLD);
+    held.values().removeIf(claimedAt -> claimedAt.isBefore(oldest));
+    if (!held.isEmpty()) {
+      retries.renewRetryClaims(owner, List.copyOf(held.keySet()), now.plus(RETRY_LEASE));
+    }
   }
 
   private static JournalEntry journalEntry(AttemptResult result) {

@@ -81,4 +81,42 @@ class StoreLedgerTest {
 
     assertThat(claimed).singleElement().extracting(Work::hops).isEqualTo(0);
   }
+
+  /** Whether another instance could claim the retry of {@code key} at {@code at}. */
+  private boolean claimableByAnother(Instant at) {
+    return !store
+        .claimDueRetries("instance-2", at, StoreLedger.RETRY_LEASE, 10, Set.of())
+        .isEmpty();
+  }
+
+  @Test
+  void aClaimedRetryIsRenewedUntilItsResultIsRecordedThenNoLonger() {
+    Work retry = retryAndClaim(work("dk-lease", 0)).getFirst();
+    Instant claimedAt = NOW.plusSeconds(1);
+
+    Instant renewal = claimedAt.plus(StoreLedger.RENEW_EVERY);
+    ledger.renewClaims(renewal);
+    assertThat(claimableByAnother(claimedAt.plus(StoreLedger.RETRY_LEASE).plusSeconds(1)))
+        .as("renewed: still held past its first lease")
+        .isFalse();
+
+    ledger.record(
+        List.of(new AttemptResult.Retrying(retry, renewal, renewal, "Timeout", "again", false)));
+    ledger.renewClaims(renewal.plus(StoreLedger.RENEW_EVERY));
+    assertThat(claimableByAnother(renewal.plusSeconds(1)))
+        .as("scheduled again: its claim was released, nobody renews it")
+        .isTrue();
+  }
+
+  @Test
+  void aCrashedInstancesClaimIsFreeOneLeaseAfterItsLastRenewal() {
+    retryAndClaim(work("dk-crash", 0));
+    Instant lastRenewal = NOW.plusSeconds(1).plus(StoreLedger.RENEW_EVERY);
+    ledger.renewClaims(lastRenewal);
+    // the instance dies here: no more renewals
+
+    assertThat(claimableByAnother(lastRenewal.plus(StoreLedger.RETRY_LEASE))).isFalse();
+    assertThat(claimableByAnother(lastRenewal.plus(StoreLedger.RETRY_LEASE).plusMillis(1)))
+        .isTrue();
+  }
 }

@@ -293,6 +293,11 @@ final class JdbcStateStore implements StateStore {
   }
 
   @Override
+  public int renewRetryClaims(String owner, Collection<String> deliveryKeys, Instant until) {
+    return retries.renewRetryClaims(owner, deliveryKeys, until);
+  }
+
+  @Override
   public void completeRetries(Collection<String> deliveryKeys) {
     retries.completeRetries(deliveryKeys);
   }

@@ -48,6 +48,19 @@ public final class JdbcRetryStore implements RetryStore {
   }
 
   @Override
+  public int renewRetryClaims(String owner, Collection<String> deliveryKeys, Instant until) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(until, "until");
+    List<String> keys = List.copyOf(Objects.requireNonNull(deliveryKeys, "deliveryKeys"));
+    if (keys.isEmpty()) {
+      calls.ensureOpen();
+      return 0;
+    }
+    return calls.call(
+        () -> retries.renew(owner, keys, until), "renew " + keys.size() + " retry claims");
+  }
+
+  @Override
   public void completeRetries(Collection<String> deliveryKeys) {
     List<String> keys = List.copyOf(Objects.requireNonNull(deliveryKeys, "deliveryKeys"));
     if (keys.isEmpty()) {

@@ -146,6 +146,28 @@ public final class RetryRepository {
         + (db.kind().equals("postgresql") ? " FOR UPDATE SKIP LOCKED" : "");
   }
 
+  /** Extends the leases {@code owner} holds on these keys to {@code until}, in one write. */
+  int renew(String owner, Collection<String> keys, Instant until) throws SQLException {
+    List<String> distinct = keys.stream().distinct().toList();
+    return db.write(
+        c -> {
+          int renewed = 0;
+          for (List<String> chunk : Sql.chunks(distinct)) {
+            renewed +=
+                Sql.update(
+                    c,
+                    "UPDATE retries SET claimed_until = ? WHERE claimed_by = ? AND delivery_key IN "
+                        + Sql.marks(chunk),
+                    s -> {
+                      s.setLong(1, until.toEpochMilli());
+                      s.setString(2, owner);
+                      Sql.strings(chunk, 3).bind(s);
+                    });
+          }
+          return renewed;
+        });
+  }
+
   /** Deletes the retries of these keys in one write; unknown keys are ignored. */
   void complete(Collection<String> keys) throws SQLException {
     db.write(
