@@ -45,10 +45,13 @@ import org.slf4j.MDC;
  * Routes one bus: reads {@code herald.bus.<bus>} in the consumer group {@code herald.router.<bus>}
  * (instances share the partitions), matches each event against the bus's routing table and writes
  * one record per (event, rule, target) to {@code herald.target.<target>} with the event's Kafka
- * key. A batch's offsets are committed only after every record of it is acknowledged and its
- * journey recorded, so a crash routes the uncommitted events again, with the same delivery keys.
- * The commit is asynchronous (the next poll does not wait for it), and synchronous when partitions
- * are revoked and on close, so that a new owner routes again only what a crash left uncommitted.
+ * key. A record without a key (the event has no ordering key) goes to the target's partitions in
+ * turn: Kafka's sticky partitioner would put a whole burst on one partition, and so on the one
+ * instance that owns it, while the others idle. A batch's offsets are committed only after every
+ * record of it is acknowledged and its journey recorded, so a crash routes the uncommitted events
+ * again, with the same delivery keys. The commit is asynchronous (the next poll does not wait for
+ * it), and synchronous when partitions are revoked and on close, so that a new owner routes again
+ * only what a crash left uncommitted.
  *
  * <p>Threads: one platform thread runs {@link #runOnce} in a loop and owns the consumer; the
  * producer is shared and thread-safe; {@link #close} may be called from any thread.
@@ -72,6 +75,7 @@ public final class Router implements AutoCloseable {
   private final Counter failures;
   private final RouteSpans spans; // router thread
   private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(); // router thread
+  private int unkeyed; // router thread: unkeyed target records written, for the next partition
   private volatile boolean running = true;
   private Thread thread;
 
@@ -294,13 +298,23 @@ public final class Router implements AutoCloseable {
       Optional<String> traceparent) {
     Headers headers = new RecordHeaders();
     TargetHeaders.write(headers, id, bus, delivery, source.headers(), traceparent);
+    String topic = Topics.targetTopic(delivery.target());
     return new ProducerRecord<>(
-        Topics.targetTopic(delivery.target()),
-        null,
+        topic,
+        source.key() == null ? inTurn(topic) : null,
         source.timestamp(),
         source.key(),
         delivery.input(),
         headers);
+  }
+
+  /**
+   * The next partition of {@code topic} for an unkeyed record; null (the producer's choice) for
+   * one.
+   */
+  private Integer inTurn(String topic) {
+    int partitions = producer.partitionsFor(topic).size(); // the producer's metadata, cached
+    return partitions <= 1 ? null : Math.floorMod(unkeyed++, partitions);
   }
 
   private static void awaitAll(List<Future<RecordMetadata>> sends) {

@@ -57,8 +57,13 @@ class RouterTest {
   private Router router;
 
   private void start() throws Exception {
+    start(1);
+  }
+
+  private void start(int targetPartitions) throws Exception {
     SharedBroker.createTopic(SharedBroker.bootstrapServers(), "herald.bus." + bus, 1);
-    SharedBroker.createTopic(SharedBroker.bootstrapServers(), "herald.target." + target, 1);
+    SharedBroker.createTopic(
+        SharedBroker.bootstrapServers(), "herald.target." + target, targetPartitions);
     RoutingTable table =
         RoutingTable.build(
             bus,
@@ -127,15 +132,22 @@ class RouterTest {
   }
 
   private List<ConsumerRecord<byte[], byte[]>> targetRecords(int expected) {
+    return targetRecords(expected, 1);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> targetRecords(int expected, int partitions) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedBroker.bootstrapServers());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      TopicPartition partition = new TopicPartition("herald.target." + target, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
+      List<TopicPartition> all = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        all.add(new TopicPartition("herald.target." + target, p));
+      }
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
       for (int i = 0; i < 100 && records.size() < expected; i++) {
         consumer.poll(Duration.ofMillis(100)).forEach(records::add);
       }
@@ -175,6 +187,19 @@ class RouterTest {
     router.close();
     router = null;
     assertThat(committed()).isEqualTo(1);
+  }
+
+  @Test
+  void unkeyedTargetRecordsGoToTheTargetsPartitionsInTurn() throws Exception {
+    start(3);
+    publish("shop", "shop", "shop", "shop", "shop", "shop");
+
+    routeUntil(router::runOnce, 6);
+
+    assertThat(targetRecords(6, 3))
+        .extracting(ConsumerRecord::partition)
+        .containsOnly(0, 1, 2)
+        .hasSize(6);
   }
 
   @Test
