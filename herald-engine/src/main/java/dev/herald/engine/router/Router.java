@@ -60,6 +60,9 @@ public final class Router implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** Unkeyed target records written to one partition before the next partition's turn. */
+  static final int UNKEYED_RUN = 16;
+
   private final String bus;
   private final int busOrdinal;
   private final RouterSettings settings;
@@ -75,7 +78,10 @@ public final class Router implements AutoCloseable {
   private final Counter failures;
   private final RouteSpans spans; // router thread
   private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(); // router thread
-  private int unkeyed; // router thread: unkeyed target records written, for the next partition
+
+  /** Router thread: unkeyed target records written per topic, for the next partition. */
+  private final Map<String, int[]> unkeyed = new HashMap<>();
+
   private volatile boolean running = true;
   private Thread thread;
 
@@ -232,6 +238,9 @@ public final class Router implements AutoCloseable {
           new OffsetAndMetadata(record.offset() + 1));
       routeOne(record, table, sends, journey, read);
     }
+    if (!sends.isEmpty()) {
+      producer.flush(); // the batch waits for these acknowledgements: no reason to linger
+    }
     awaitAll(sends);
     if (!journey.isEmpty()) {
       sink.record(journey);
@@ -309,12 +318,18 @@ public final class Router implements AutoCloseable {
   }
 
   /**
-   * The next partition of {@code topic} for an unkeyed record; null (the producer's choice) for
-   * one.
+   * The partition of {@code topic} for its next unkeyed record, or null (the producer's choice) for
+   * a topic of one partition. Unkeyed records go to a target's partitions in runs of {@link
+   * #UNKEYED_RUN}: spread, so that a burst is shared by the instances owning them, yet batched, so
+   * that the producer writes a few batches per routed batch rather than one per record.
    */
   private Integer inTurn(String topic) {
     int partitions = producer.partitionsFor(topic).size(); // the producer's metadata, cached
-    return partitions <= 1 ? null : Math.floorMod(unkeyed++, partitions);
+    if (partitions <= 1) {
+      return null;
+    }
+    int written = unkeyed.computeIfAbsent(topic, t -> new int[1])[0]++;
+    return Math.floorMod(written / UNKEYED_RUN, partitions);
   }
 
   private static void awaitAll(List<Future<RecordMetadata>> sends) {
