@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -64,6 +65,7 @@ public final class Http1 implements AutoCloseable {
   private static final int MAX_IDLE_PER_ROUTE = 256;
   static final Duration KEEP_ALIVE = Duration.ofSeconds(4);
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlineScheduler();
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
   /** A request to {@code uri}, sent to {@code address}. Headers are name-value pairs. */
   public record Request(
@@ -82,7 +84,7 @@ public final class Http1 implements AutoCloseable {
 
     String bodyExcerpt() {
       String text = new String(body, 0, Math.min(body.length, 200), UTF_8);
-      return text.replaceAll("\\p{Cntrl}", " ").strip();
+      return CONTROL.matcher(text).replaceAll(" ").strip();
     }
   }
 
@@ -417,7 +419,7 @@ public final class Http1 implements AutoCloseable {
    */
   private void write(OutputStream out, Request request, Route proxied) throws IOException {
     URI uri = request.uri();
-    StringBuilder head = new StringBuilder(256);
+    StringBuilder head = new StringBuilder(1024); // a webhook's signed head is 500-800 bytes
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     head.append(request.method()).append(' ');
     if (proxied != null) {
@@ -428,7 +430,8 @@ public final class Http1 implements AutoCloseable {
       head.append('?').append(uri.getRawQuery());
     }
     head.append(" HTTP/1.1\r\n");
-    appendHeader(head, "Host", uri.getRawAuthority().replaceFirst("^.*@", ""));
+    String authority = uri.getRawAuthority();
+    appendHeader(head, "Host", authority.substring(authority.lastIndexOf('@') + 1)); // no userinfo
     if (proxied != null) {
       proxy
           .orElseThrow()

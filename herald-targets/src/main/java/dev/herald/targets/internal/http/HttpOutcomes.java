@@ -18,11 +18,11 @@ public final class HttpOutcomes {
 
   public static Outcome of(Http1.Response response, String what, Instant now) {
     int status = response.status();
+    if (status >= 200 && status < 300) {
+      return new Outcome.Delivered(); // no message for a success: it reads the body
+    }
     String code = "HttpStatus" + status;
     String message = what + " answered " + status + detail(response);
-    if (status >= 200 && status < 300) {
-      return new Outcome.Delivered();
-    }
     if (status == 408 || status == 429 || (status >= 500 && status < 600)) {
       return new Outcome.Retry(code, message, retryAfter(response, now));
     }
