@@ -153,7 +153,10 @@ final class ReplayCommand implements Runnable {
 
     private static String note(JsonNode replay) {
       String last = replay.path("lastReplayedTime").asText("");
-      return replay.path("state").asText() + (last.isEmpty() ? "" : ", at " + last);
+      int lanes = replay.path("lanes").size();
+      return replay.path("state").asText()
+          + (last.isEmpty() ? "" : ", at " + last)
+          + (lanes == 0 ? "" : ", " + lanes + (lanes == 1 ? " target" : " targets") + " behind");
     }
   }
 
@@ -174,6 +177,13 @@ final class ReplayCommand implements Runnable {
             .append(" events");
     if (r.path("lastReplayedTime").isTextual()) {
       line.append(", last event ingested at ").append(r.path("lastReplayedTime").asText());
+    }
+    for (JsonNode lane : r.path("lanes")) { // targets held back by their backlog
+      line.append(", target ")
+          .append(lane.path("target").asText())
+          .append(" catching up (")
+          .append(lane.path("recordsBehind").asLong())
+          .append(" records behind)");
     }
     if (r.path("error").isTextual()) {
       line.append(", error: ").append(r.path("error").asText());

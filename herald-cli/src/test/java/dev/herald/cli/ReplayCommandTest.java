@@ -78,6 +78,17 @@ class ReplayCommandTest {
   }
 
   @Test
+  void summaryNamesTheTargetsStillCatchingUp() throws Exception {
+    String json =
+        "{\"name\":\"fix\",\"bus\":\"orders\",\"state\":\"running\",\"eventsReplayed\":9,"
+            + "\"eventsTotal\":9,\"lanes\":[{\"target\":\"slow\",\"recordsBehind\":4}]}";
+    assertThat(ReplayCommand.summary(new ObjectMapper().readTree(json)))
+        .isEqualTo(
+            "replay fix of bus orders: running, 9 of 9 events, target slow catching up (4 records"
+                + " behind)");
+  }
+
+  @Test
   void summarySaysStateProgressAndError() throws Exception {
     String json =
         "{\"name\":\"fix\",\"bus\":\"orders\",\"state\":\"failed\",\"eventsReplayed\":3,"

@@ -13,6 +13,7 @@ import java.util.Optional;
  * HeraldClient#replays()}. Each replay is the API's JSON object: {@code name}, {@code bus}, {@code
  * state} ({@code running}, {@code completed}, {@code failed}, {@code cancelled}), {@code from},
  * {@code to}, {@code rules}, {@code eventsReplayed}, {@code eventsTotal}, {@code lastReplayedTime},
+ * {@code lanes} (the targets held back by their backlog: {@code target}, {@code recordsBehind}),
  * {@code error}, {@code createdAt}, {@code updatedAt}, {@code finishedAt}, {@code changedBy}.
  * Errors are thrown as {@link HeraldClientException}. Thread-safe as the client.
  */

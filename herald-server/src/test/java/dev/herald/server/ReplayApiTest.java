@@ -116,6 +116,8 @@ class ReplayApiTest {
     assertThat(replay.path("eventsReplayed").asLong()).isEqualTo(2);
     assertThat(replay.path("eventsTotal").asLong()).isEqualTo(2);
     assertThat(replay.path("lastReplayedTime").asText()).isNotEmpty();
+    assertThat(replay.path("lanes").isArray()).isTrue();
+    assertThat(replay.path("lanes")).isEmpty(); // completed: no target left behind
     await().atMost(Duration.ofSeconds(60)).until(() -> receiver.calls.size() == 7);
 
     List<Receiver.Call> replayed = receiver.calls.subList(5, 7);

@@ -18,7 +18,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Replays of a bus's archive (API.md "Dead letters and replay"): start, get, list, cancel.
@@ -127,12 +129,29 @@ public final class ReplayApi {
     node.put(
         "eventsTotal", r.state().equals(Replay.COMPLETED) ? r.eventsReplayed() : r.eventsTotal());
     node.put("lastReplayedTime", r.lastReplayedTime().map(Instant::toString).orElse(null));
+    ArrayNode lanes = node.putArray("lanes");
+    new TreeMap<>(r.lanes())
+        .forEach(
+            (target, at) ->
+                lanes.addObject().put("target", target).put("recordsBehind", behind(at, r)));
     node.put("error", r.error().orElse(null));
     node.put("createdAt", r.createdAt().toString());
     node.put("updatedAt", r.updatedAt().toString());
     node.put("finishedAt", r.finishedAt().map(Instant::toString).orElse(null));
     node.put("changedBy", r.changedBy().orElse(null));
     return node;
+  }
+
+  /**
+   * How many bus records a lane (a target held back by its backlog) has still to read before it is
+   * where the replay reads for every other target: an upper bound of the events it still gets.
+   */
+  private static long behind(Map<Integer, Long> lane, Replay r) {
+    long behind = 0;
+    for (Map.Entry<Integer, Long> at : lane.entrySet()) {
+      behind += Math.max(0, r.positions().getOrDefault(at.getKey(), at.getValue()) - at.getValue());
+    }
+    return behind;
   }
 
   private static String param(ServerRequest req, String name) {
