@@ -124,6 +124,15 @@ final class MigratedPostgresSchema implements AutoCloseable {
   private void build() {
     schema = server.createSchema();
     seed = server.createSchema();
+    try {
+      migrateAndSnapshot();
+    } catch (RuntimeException e) {
+      dropSchemas(); // leave nothing behind on the shared server
+      throw e;
+    }
+  }
+
+  private void migrateAndSnapshot() {
     try (StateStore store = StateStore.open(StoreConfig.postgresql(dataDir, schema.jdbcUrl()))) {
       store.checkWritable();
     }
