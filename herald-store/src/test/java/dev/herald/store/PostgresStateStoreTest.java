@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,25 +18,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store contract on PostgreSQL (see {@link TestPostgres} for which server); every test gets a
- * schema of its own. Plus what only PostgreSQL needs.
+ * The store contract on PostgreSQL (see {@link TestPostgres} for which server). The class migrates
+ * one schema and every test gets it freshly emptied ({@link MigratedPostgresSchema}); {@link
+ * #migratesAnEmptySchemaToTheLatestVersion()} runs every migration from scratch. Plus what only
+ * PostgreSQL needs.
  */
 class PostgresStateStoreTest extends StateStoreContract {
   private static final Logger log = LoggerFactory.getLogger(PostgresStateStoreTest.class);
   private static TestPostgres server;
+  private static MigratedPostgresSchema schema;
 
+  @TempDir static Path migrationDir;
   @TempDir Path tempDir;
-  private TestPostgres.Schema schema;
 
   @BeforeAll
-  static void findServer() {
+  static void migrateOneSchema() {
     server = TestPostgres.get();
     log.info("PostgreSQL for the store contract: {}", server.description());
+    schema = MigratedPostgresSchema.create(server, migrationDir);
+  }
+
+  @AfterAll
+  static void dropTheSchema() {
+    schema.close();
   }
 
   @Override
   StoreConfig newConfig() {
-    schema = server.createSchema();
     return StoreConfig.postgresql(tempDir, schema.jdbcUrl());
   }
 
@@ -46,7 +55,29 @@ class PostgresStateStoreTest extends StateStoreContract {
 
   @Override
   void cleanUp() {
-    schema.close();
+    schema.reset();
+  }
+
+  @Test
+  void migratesAnEmptySchemaToTheLatestVersion() throws Exception {
+    try (TestPostgres.Schema fresh = server.createSchema()) {
+      try (StateStore migrated =
+          StateStore.open(StoreConfig.postgresql(tempDir, fresh.jdbcUrl()))) {
+        migrated.checkWritable();
+        migrated.ensureBus("orders", "");
+        assertThat(migrated.kind()).isEqualTo("postgresql");
+      }
+
+      assertThat(appliedMigrations(fresh.jdbcUrl()))
+          .isEqualTo(MigrationFiles.versions("postgresql"))
+          .isEqualTo(appliedMigrations(schema.jdbcUrl()));
+    }
+  }
+
+  private static List<String> appliedMigrations(String jdbcUrl) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      return MigrationFiles.applied(c);
+    }
   }
 
   @Test
