@@ -213,7 +213,8 @@ class ConsoleApiTest {
                           + "'}]}")
                   .status())
           .isEqualTo(200);
-      socket.setReceiveBufferSize(4096);
+      socket.setReceiveBufferSize(
+          64 * 1024); // small enough to fill; a 4 KiB window drained at 40 KB/s
       OutputStream out = socket.getOutputStream();
       out.write(
           ("GET /v1/buses/default/tail HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
