@@ -1,6 +1,7 @@
 package dev.herald.engine.delivery;
 
 import dev.herald.engine.router.TargetHeaders;
+import dev.herald.engine.topic.CommitFailures;
 import dev.herald.engine.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +67,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Thread thread;
+  private final CommitFailures commitFailures;
   private volatile boolean running = true;
   private volatile boolean resubscribe;
   private volatile boolean started;
@@ -81,6 +83,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     this.pool = pool;
     this.settings = settings;
     this.consumer = consumer;
+    this.commitFailures = new CommitFailures("delivery consumer " + index, pool.clock());
     this.thread =
         Thread.ofPlatform().name("herald-delivery-" + index).daemon().unstarted(this::loop);
   }
@@ -251,7 +254,7 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     if (sync) {
       consumer.commitSync(offsets);
     } else {
-      consumer.commitAsync(offsets, null);
+      consumer.commitAsync(offsets, commitFailures);
     }
     tracker.committed(offsets);
     lastCommit = now;

@@ -6,6 +6,7 @@ import dev.herald.core.routing.RoutingTable;
 import dev.herald.core.routing.RoutingTable.Delivery;
 import dev.herald.core.trace.Tracing;
 import dev.herald.engine.inspect.BusTaps;
+import dev.herald.engine.topic.CommitFailures;
 import dev.herald.engine.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,6 +78,7 @@ public final class Router implements AutoCloseable {
   private final Counter deliveries;
   private final Counter failures;
   private final RouteSpans spans; // router thread
+  private final CommitFailures commitFailures;
   private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(); // router thread
 
   /** Router thread: unkeyed target records written per topic, for the next partition. */
@@ -104,6 +106,7 @@ public final class Router implements AutoCloseable {
       Tracing tracing) {
     this.bus = bus;
     this.spans = new RouteSpans(tracing, bus);
+    this.commitFailures = new CommitFailures("router of bus " + bus, clock);
     this.busOrdinal = busOrdinal;
     this.settings = settings;
     this.producer = producer;
@@ -245,7 +248,7 @@ public final class Router implements AutoCloseable {
     if (!journey.isEmpty()) {
       sink.record(journey);
     }
-    consumer.commitAsync(offsets, null); // ordered; a failed one is covered by the next
+    consumer.commitAsync(offsets, commitFailures); // ordered; a failed one is covered by the next
     committed.putAll(offsets);
     if (read != null) { // after the batch is routed: a batch routed again is not tapped twice
       tapped.forEach(read::forEach);
