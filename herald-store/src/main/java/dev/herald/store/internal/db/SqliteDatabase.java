@@ -142,6 +142,9 @@ public final class SqliteDatabase implements Database {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.enforceForeignKeys(true);
+    // no caller asks for generated keys: without this the driver runs SELECT last_insert_rowid()
+    // after every INSERT and matches every statement's SQL against a pattern
+    config.setGetGeneratedKeys(false);
     return config;
   }
 
