@@ -286,7 +286,8 @@ public final class Herald implements AutoCloseable {
             .with(BusPublisher.class, new IngestBusPublisher(ingest))
             .with(AuditLog.class, new StoreAuditLog(store, buses));
     Routing routing =
-        startRouting(store, topics, buses, reader, clock, metrics, instanceId, services, keyRing);
+        startRouting(
+            store, topics, buses, reader, clock, metrics, instanceId, services, keyRing, queues);
     feedOnceStarted.set(routing.feed());
     Replays replays = startReplays(store, topics, buses, clock, instanceId);
     EventSearch search =
@@ -391,7 +392,8 @@ public final class Herald implements AutoCloseable {
       PrometheusMeterRegistry metrics,
       String instanceId,
       TargetServices services,
-      KeyRing keyRing) {
+      KeyRing keyRing,
+      Queues queues) {
     RoutingTables tables = new RoutingTables(store);
     routingTables = tables;
     Routers routers =
@@ -429,7 +431,17 @@ public final class Herald implements AutoCloseable {
                 tracing));
     ConfigApplier applier =
         new ConfigApplier(
-            store, buses, tables, topics, routers, delivery, runtimes, clock, instanceId, metrics);
+            store,
+            buses,
+            tables,
+            topics,
+            routers,
+            delivery,
+            runtimes,
+            clock,
+            instanceId,
+            metrics,
+            queues::targetChanged);
     applier.applyAll();
     ConfigFeed feed =
         open(

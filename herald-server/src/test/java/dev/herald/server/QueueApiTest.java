@@ -419,4 +419,64 @@ class QueueApiTest {
     assertThat(depth.get("visibilitySeconds").asInt()).isEqualTo(30);
     assertThat(depth.get("maxReceives").asInt()).isEqualTo(5);
   }
+
+  @Test
+  void aReceiveAfterAPutThatChangesVisibilityAndMaxAttemptsUsesTheNewValues() {
+    String queue = queue("changed", 5);
+    String eventId = publish(queue, 1).getFirst();
+    assertThat(receiveOne(queue, 1).get("receiveCount").asInt()).isEqualTo(1);
+    assertThat(depth(queue).get("visibilitySeconds").asInt()).isEqualTo(30);
+
+    var changed =
+        put(
+            herald,
+            "/v1/targets/" + queue,
+            "{'type':'queue','queue':{'visibilitySeconds':1},'retry':{'maxAttempts':2}}");
+    assertThat(changed.status()).as(String.valueOf(changed.body())).isEqualTo(200);
+
+    JsonNode depth = depth(queue);
+    assertThat(depth.get("visibilitySeconds").asInt()).isEqualTo(1);
+    assertThat(depth.get("maxReceives").asInt()).isEqualTo(2);
+    List<JsonNode> second = new ArrayList<>();
+    await()
+        .atMost(LONG)
+        .until(
+            () -> {
+              receive(queue, "{'waitSeconds':5}").forEach(second::add);
+              return !second.isEmpty();
+            });
+    assertThat(second.getFirst().get("receiveCount").asInt()).isEqualTo(2);
+    // hidden for the new default of 1 s (not 30), then the receive after it dead-letters the
+    // message: it was received the new maxAttempts (2) times
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              assertThat(receive(queue, "{'waitSeconds':1}")).isEmpty();
+              return get(herald, "/v1/targets/" + queue + "/dlq").body().get("entries").size() == 1;
+            });
+    JsonNode letter = get(herald, "/v1/targets/" + queue + "/dlq").body().at("/entries/0");
+    assertThat(letter.get("attempts").asInt()).isEqualTo(2);
+    assertThat(letter.at("/event/id").asText()).isEqualTo(eventId);
+  }
+
+  @Test
+  void aQueueTargetReplacedByAnotherTypeOrDeletedIsQueueNotFoundAtOnce() {
+    String replaced = queue("replaced", 5);
+    String deleted = queue("deleted", 5);
+    for (String queue : List.of(replaced, deleted)) {
+      assertThat(call(queue, "receive", "{}").status()).isEqualTo(200);
+    }
+
+    assertThat(put(herald, "/v1/targets/" + replaced, "{'type':'log'}").status()).isEqualTo(200);
+    assertThat(TestHerald.delete(herald, "/v1/buses/default/rules/" + deleted).status())
+        .isEqualTo(204);
+    assertThat(TestHerald.delete(herald, "/v1/targets/" + deleted).status()).isEqualTo(204);
+
+    for (String queue : List.of(replaced, deleted)) {
+      var answer = call(queue, "receive", "{}");
+      assertThat(answer.status()).as(queue).isEqualTo(404);
+      assertThat(answer.body().at("/error/code").asText()).isEqualTo("QueueNotFound");
+    }
+  }
 }

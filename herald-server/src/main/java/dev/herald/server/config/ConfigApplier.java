@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,12 @@ public final class ConfigApplier {
   private final InstantSource clock;
   private final String instanceId;
   private final Timer propagation;
+  private final Consumer<String> targetChanged;
 
+  /**
+   * @param targetChanged told the name of every target a change creates, changes or deletes, before
+   *     the change is applied here (what keeps targets' settings in memory forgets them)
+   */
   public ConfigApplier(
       ConfigStore store,
       BusDirectory buses,
@@ -49,7 +55,8 @@ public final class ConfigApplier {
       Function<TargetSpec, TargetRuntime> runtimes,
       InstantSource clock,
       String instanceId,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Consumer<String> targetChanged) {
     this.store = store;
     this.buses = buses;
     this.tables = tables;
@@ -59,6 +66,7 @@ public final class ConfigApplier {
     this.runtimes = runtimes;
     this.clock = clock;
     this.instanceId = instanceId;
+    this.targetChanged = targetChanged;
     this.propagation =
         Timer.builder("herald.config.propagation")
             .description("From a change on another instance to its application here")
@@ -80,6 +88,7 @@ public final class ConfigApplier {
       case BUS -> applyBus(change);
       case RULE -> tables.reload(change.bus().orElseThrow());
       case TARGET -> {
+        targetChanged.accept(change.name());
         var target = store.target(change.name());
         if (target.isPresent()) {
           applyTarget(target.get().spec());

@@ -43,7 +43,8 @@ public final class Http {
     }
     try (InputStream in = req.content().inputStream()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
-      byte[] buffer = new byte[64 * 1024];
+      // small bodies (most calls) get a buffer of their size and one byte to see the end
+      byte[] buffer = new byte[declared >= 0 ? (int) Math.min(declared + 1, 64 * 1024) : 8192];
       long total = 0;
       for (int n; (n = in.read(buffer)) > 0; ) {
         total += n;

@@ -1,8 +1,10 @@
 package dev.herald.server.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.herald.core.config.Body;
 import dev.herald.core.config.ConfigException;
 import dev.herald.core.json.Json;
@@ -169,16 +171,26 @@ public final class QueueApi {
     node.put("eventId", m.eventId());
     node.put("rule", m.rule());
     node.put("enqueuedAt", m.enqueuedAt().toString());
-    if (m.json()) {
-      try {
-        node.set("event", Json.MAPPER.readTree(m.body()));
-        return node;
-      } catch (IOException e) {
-        // stored as JSON by the delivery engine; answer it as text if it is not
-      }
+    if (m.json() && isJson(m.body())) {
+      // written as it is stored: checked by a streaming parse, with no tree built and written again
+      node.putRawValue("event", new RawValue(m.body()));
+    } else {
+      node.put("event", m.body()); // stored as JSON by the delivery engine; as text if it is not
     }
-    node.put("event", m.body());
     return node;
+  }
+
+  /** Whether {@code text} is one JSON value, and nothing after it. */
+  private static boolean isJson(String text) {
+    try (JsonParser parser = Json.MAPPER.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return false;
+      }
+      parser.skipChildren();
+      return parser.nextToken() == null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static ObjectNode settled(String countName, Queues.Settled settled) {

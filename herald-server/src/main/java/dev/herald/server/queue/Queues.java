@@ -31,10 +31,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -46,7 +48,16 @@ import java.util.function.Function;
  * instance to the same queue ({@link QueueSignals}) or {@link #POLL_INTERVAL}, whichever comes
  * first, then looks again, until it has messages or its wait is over.
  *
- * <p>Thread-safety: thread-safe; the store and the signals are, and nothing else is mutable. Long
+ * <p>Queue targets' settings (visibility, {@code retry.maxAttempts}) are kept in memory after their
+ * first read, so a receive or an ack does not read the target from the store: {@link
+ * #targetChanged} forgets a target's settings, and Herald calls it for every target change it
+ * applies, the local ones before the change's request returns and the other instances' from the
+ * config feed (as the routing tables and the delivery runtimes are kept).
+ *
+ * <p>Thread-safety: thread-safe; the store and the signals are, and the settings cache is a
+ * concurrent map whose fills and invalidations of one target are serialized by {@link
+ * ConcurrentHashMap#compute} and checked against a generation counter, so a fill that read the
+ * store before a change cannot put its stale settings back after the change's invalidation. Long
  * polls block their (virtual) request thread.
  */
 public final class Queues implements QueueSink, AutoCloseable {
@@ -63,6 +74,8 @@ public final class Queues implements QueueSink, AutoCloseable {
   private final ReceiptHandles handles;
   private final Function<String, Optional<String>> envelopeOfEvent;
   private final QueueSignals signals = new QueueSignals();
+  private final ConcurrentHashMap<String, Queue> settings = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
 
   /**
    * @param secrets Herald's secret key, from which the receipt handles' key is derived
@@ -174,6 +187,11 @@ public final class Queues implements QueueSink, AutoCloseable {
    *     not a queue
    */
   public Queue require(String name) {
+    Queue cached = settings.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    long seen = generation.get();
     TargetSpec spec =
         config
             .target(name)
@@ -183,8 +201,24 @@ public final class Queues implements QueueSink, AutoCloseable {
                 () ->
                     new ConfigException.NotFound(
                         QUEUE_NOT_FOUND, "there is no queue target '" + name + "'"));
-    return new Queue(
-        name, QueueSettings.parse(spec.settings()).visibility(), spec.retry().maxAttempts());
+    Queue queue =
+        new Queue(
+            name, QueueSettings.parse(spec.settings()).visibility(), spec.retry().maxAttempts());
+    settings.compute(name, (k, current) -> generation.get() == seen ? queue : current);
+    return queue;
+  }
+
+  /**
+   * Forgets what this instance keeps of target {@code name} (created, changed or deleted): the next
+   * call on its queue reads it from the store again.
+   */
+  public void targetChanged(String name) {
+    settings.compute(
+        name,
+        (k, current) -> {
+          generation.incrementAndGet();
+          return null;
+        });
   }
 
   /**

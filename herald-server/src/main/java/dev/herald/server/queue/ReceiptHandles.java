@@ -21,7 +21,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The key is derived from Herald's secret key for this purpose only ({@link #PURPOSE}); every
  * instance sharing a store has the same secret key, so any instance accepts any instance's handles.
  *
- * <p>Thread-safety: immutable; a {@link Mac} is made per call.
+ * <p>Thread-safety: immutable; each call signs with its own copy of a {@link Mac} initialized once
+ * with the key (a clone: looking the algorithm up and initializing it per call cost more than the
+ * signature).
  */
 final class ReceiptHandles {
   static final String PURPOSE = "herald-queue-receipts";
@@ -33,9 +35,11 @@ final class ReceiptHandles {
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
   private final SecretKeySpec key;
+  private final Mac prototype;
 
   ReceiptHandles(byte[] key) {
     this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+    this.prototype = newMac();
   }
 
   /** The handle of {@code lease}, a message of {@code queue}. */
@@ -70,10 +74,20 @@ final class ReceiptHandles {
   }
 
   private byte[] mac(String queue, String payload) {
+    Mac mac;
+    try {
+      mac = (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      mac = newMac(); // a provider whose Mac cannot be copied
+    }
+    return mac.doFinal((queue + "\n" + payload).getBytes(UTF_8));
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return mac.doFinal((queue + "\n" + payload).getBytes(UTF_8));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }
