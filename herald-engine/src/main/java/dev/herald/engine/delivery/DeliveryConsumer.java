@@ -107,7 +107,9 @@ final class DeliveryConsumer implements ConsumerRebalanceListener {
     props.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+    // answered as soon as a record is appended; the wait sets how often an idle consumer asks, and
+    // how long a newly assigned partition (a new target) may wait for the fetch in flight to end
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return new KafkaConsumer<>(props);

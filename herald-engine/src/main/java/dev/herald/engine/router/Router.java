@@ -139,7 +139,8 @@ public final class Router implements AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxMessageBytes());
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    // answered as soon as an event is appended; the wait only sets how often an idle router asks
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
     // a crashed instance's bus partitions move to the others within 10 s (Kafka's default: 45 s)
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Topics.SESSION_TIMEOUT_MS);
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
