@@ -93,6 +93,7 @@ import dev.herald.targets.TargetContext;
 import dev.herald.targets.TargetServices;
 import dev.herald.targets.Targets;
 import dev.herald.targets.queue.QueueSink;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -309,6 +310,19 @@ public final class Herald implements AutoCloseable {
     HealthMetrics.bind(readiness, metrics);
     open(new BacklogMetrics(store, store, store, topics, metrics).start());
     planner = new ConfigPlanner(store, store.apiKeys(), routing.config(), keys);
+    TailApi tails =
+        new TailApi(
+            buses,
+            topics,
+            // embedded, this instance routes every partition: tails tap the router
+            config.kafkaBootstrap().isEmpty() ? Optional.of(routing.taps()) : Optional.empty(),
+            engine.bootstrapServers(),
+            engine.maxMessageBytes(),
+            envelopeSettings.account(),
+            envelopeSettings.region());
+    FunctionCounter.builder("herald.tail.dropped", tails, TailApi::droppedCount)
+        .description("live tails closed because their client did not read")
+        .register(metrics);
     http =
         open(
             HttpServer.start(
@@ -333,18 +347,7 @@ public final class Herald implements AutoCloseable {
                         Optional.of(store.replays()))
                     ::register,
                 new CloudEventsApi(ingest, buses, metrics, limits)::register,
-                new TailApi(
-                        buses,
-                        topics,
-                        // embedded, this instance routes every partition: tails tap the router
-                        config.kafkaBootstrap().isEmpty()
-                            ? Optional.of(routing.taps())
-                            : Optional.empty(),
-                        engine.bootstrapServers(),
-                        engine.maxMessageBytes(),
-                        envelopeSettings.account(),
-                        envelopeSettings.region())
-                    ::register,
+                tails::register,
                 new StatsApi(store, store, routing.liveState(), backlog, metrics, clock)::register,
                 new ConsoleApi()::register,
                 new AdminApi(routing.config(), store, routing.liveState())::register,

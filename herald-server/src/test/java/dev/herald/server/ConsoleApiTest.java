@@ -213,8 +213,9 @@ class ConsoleApiTest {
                           + "'}]}")
                   .status())
           .isEqualTo(200);
-      socket.setReceiveBufferSize(
-          64 * 1024); // small enough to fill; a 4 KiB window drained at 40 KB/s
+      double droppedBefore = tailsDropped();
+      // small enough to fill, large enough to drain fast (4 KiB drained at 40 KB/s: 100 s)
+      socket.setReceiveBufferSize(64 * 1024);
       OutputStream out = socket.getOutputStream();
       out.write(
           ("GET /v1/buses/default/tail HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -258,7 +259,19 @@ class ConsoleApiTest {
         ended = true; // reset by the server
       }
       assertThat(ended).as("the server closed the tail of a client that did not read").isTrue();
+      assertThat(tailsDropped()).isGreaterThan(droppedBefore);
     }
+  }
+
+  /** {@code herald_tail_dropped_total}, from the metrics. */
+  private double tailsDropped() {
+    String prefix = "herald_tail_dropped_total ";
+    return new String(get(herald, "/metrics").raw().body(), StandardCharsets.UTF_8)
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length())))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + "in /metrics"));
   }
 
   @Test
