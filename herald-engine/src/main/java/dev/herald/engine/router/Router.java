@@ -20,7 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -50,9 +55,12 @@ import org.slf4j.MDC;
  * turn: Kafka's sticky partitioner would put a whole burst on one partition, and so on the one
  * instance that owns it, while the others idle. A batch's offsets are committed only after every
  * record of it is acknowledged and its journey recorded, so a crash routes the uncommitted events
- * again, with the same delivery keys. The commit is asynchronous (the next poll does not wait for
- * it), and synchronous when partitions are revoked and on close, so that a new owner routes again
- * only what a crash left uncommitted.
+ * again, with the same delivery keys. The journey of a batch is written while the next batch is
+ * routed (the store's write, up to tens of milliseconds on a busy machine, is not on the path of
+ * the next events); the next step waits for it before it commits the batch, and when it failed
+ * rewinds to the batch, so that it and what followed it are routed again. The commit is
+ * asynchronous (the next poll does not wait for it), and synchronous when partitions are revoked
+ * and on close, so that a new owner routes again only what a crash left uncommitted.
  *
  * <p>Threads: one platform thread runs {@link #runOnce} in a loop and owns the consumer; the
  * producer is shared and thread-safe; {@link #close} may be called from any thread.
@@ -60,6 +68,9 @@ import org.slf4j.MDC;
 public final class Router implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /** Where journeys are written while the next batch is routed: a virtual thread each. */
+  private static final Executor JOURNEY_WRITERS = Executors.newVirtualThreadPerTaskExecutor();
 
   /** Unkeyed target records written to one partition before the next partition's turn. */
   static final int UNKEYED_RUN = 16;
@@ -80,6 +91,7 @@ public final class Router implements AutoCloseable {
   private final RouteSpans spans; // router thread
   private final CommitFailures commitFailures;
   private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(); // router thread
+  private Routed pending; // router thread: the batch whose journey is being written
 
   /** Router thread: unkeyed target records written per topic, for the next partition. */
   private final Map<String, int[]> unkeyed = new HashMap<>();
@@ -196,8 +208,20 @@ public final class Router implements AutoCloseable {
     }
   }
 
-  /** Commits, synchronously, the offsets of everything routed so far (on revocation and close). */
+  /**
+   * Commits, synchronously, the offsets of everything routed so far, the batch whose journey is
+   * being written included once it is (on revocation and close).
+   */
   private void commitRouted() {
+    if (pending != null) {
+      Routed last = pending;
+      pending = null;
+      try {
+        settle(last);
+      } catch (RuntimeException e) { // not committed: routed again by whoever reads it next
+        LOG.warn("router of bus {}: the journey of its last batch failed: {}", bus, e.toString());
+      }
+    }
     if (committed.isEmpty()) {
       return;
     }
@@ -209,27 +233,84 @@ public final class Router implements AutoCloseable {
   }
 
   /**
-   * One step: polls once and routes what arrived (target records acknowledged, journey recorded,
-   * offsets committed asynchronously); returns the number of events read. A batch that fails is
-   * rewound and the failure thrown ({@code RouteFailure}); the loop pauses and calls it again.
+   * One step: polls once and routes what arrived (target records acknowledged, its journey handed
+   * to the store), then settles the previous batch (its journey recorded, its offsets committed
+   * asynchronously, its events tapped); returns the number of events read. When a batch or the
+   * previous one's journey fails, both are rewound and the failure thrown ({@code RouteFailure});
+   * the loop pauses and calls it again.
    */
   int runOnce() {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-    if (records.isEmpty()) {
-      return 0;
-    }
+    Routed previous = pending;
+    pending = null;
+    Routed batch;
     try {
-      route(records);
-      spans.routed();
+      batch = records.isEmpty() ? null : route(records);
     } catch (RuntimeException e) {
-      spans.failed(e);
-      rewind(records);
-      throw new RouteFailure(e);
+      throw failed(e, previous, records);
+    }
+    if (previous != null) {
+      try {
+        settle(previous);
+      } catch (RuntimeException e) {
+        throw failed(e, previous, records);
+      }
+    }
+    if (batch != null) { // its journey is written while the next batch is routed
+      spans.routed();
+      pending = batch.startJournal(sink);
     }
     return records.count();
   }
 
-  private void route(ConsumerRecords<byte[], byte[]> records) {
+  /**
+   * Rewinds to the first record of the failed batch, and of the previous one unless its journey was
+   * recorded (then it is settled here), so that they are routed again; the failure to throw.
+   */
+  private RouteFailure failed(
+      RuntimeException e, Routed previous, ConsumerRecords<byte[], byte[]> records) {
+    spans.failed(e);
+    Map<TopicPartition, Long> to = new HashMap<>(firsts(records));
+    if (previous != null && !settledQuietly(previous)) {
+      to.putAll(previous.firsts()); // it came first
+    }
+    to.forEach(consumer::seek);
+    return new RouteFailure(e);
+  }
+
+  private boolean settledQuietly(Routed previous) {
+    try {
+      previous.journey().join();
+    } catch (CompletionException | CancellationException e) {
+      return false;
+    }
+    settle(previous);
+    return true;
+  }
+
+  /**
+   * A batch routed: its target records acknowledged, its journey being written; what to commit and
+   * tap once that is done, and where to rewind if it fails.
+   */
+  private record Routed(
+      List<RoutedEvent> events,
+      CompletableFuture<Void> journey,
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      Map<TopicPartition, Long> firsts,
+      List<RoutableEvent> read,
+      List<? extends java.util.function.Consumer<RoutableEvent>> tapped) {
+
+    /** This batch with its journey being written (on a virtual thread; none to write: done). */
+    Routed startJournal(RouteSink sink) {
+      CompletableFuture<Void> written =
+          events.isEmpty()
+              ? CompletableFuture.completedFuture(null)
+              : CompletableFuture.runAsync(() -> sink.record(events), JOURNEY_WRITERS);
+      return new Routed(events, written, offsets, firsts, read, tapped);
+    }
+  }
+
+  private Routed route(ConsumerRecords<byte[], byte[]> records) {
     RoutingTable table = tables.apply(bus);
     List<? extends java.util.function.Consumer<RoutableEvent>> tapped = taps.of(bus);
     List<RoutableEvent> read = tapped == null ? null : new ArrayList<>(records.count());
@@ -246,13 +327,21 @@ public final class Router implements AutoCloseable {
       producer.flush(); // the batch waits for these acknowledgements: no reason to linger
     }
     awaitAll(sends);
-    if (!journey.isEmpty()) {
-      sink.record(journey);
+    return new Routed(journey, null, offsets, firsts(records), read, tapped);
+  }
+
+  /** Waits for a batch's journey, then commits its offsets and taps its events. */
+  private void settle(Routed batch) {
+    try {
+      batch.journey().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    consumer.commitAsync(offsets, commitFailures); // ordered; a failed one is covered by the next
-    committed.putAll(offsets);
-    if (read != null) { // after the batch is routed: a batch routed again is not tapped twice
-      tapped.forEach(read::forEach);
+    consumer.commitAsync(batch.offsets(), commitFailures); // ordered; a failed one is covered
+    committed.putAll(batch.offsets());
+    if (batch.read()
+        != null) { // after the batch is routed: a batch routed again is not tapped twice
+      batch.tapped().forEach(batch.read()::forEach);
     }
   }
 
@@ -349,11 +438,12 @@ public final class Router implements AutoCloseable {
     }
   }
 
-  /** Seeks back to the first record of the failed batch so that it is routed again. */
-  private void rewind(ConsumerRecords<byte[], byte[]> records) {
+  private static Map<TopicPartition, Long> firsts(ConsumerRecords<byte[], byte[]> records) {
+    Map<TopicPartition, Long> firsts = new HashMap<>();
     for (TopicPartition partition : records.partitions()) {
-      consumer.seek(partition, records.records(partition).getFirst().offset());
+      firsts.put(partition, records.records(partition).getFirst().offset());
     }
+    return firsts;
   }
 
   private static void sleep(Duration pause) {
