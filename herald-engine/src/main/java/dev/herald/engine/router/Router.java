@@ -52,15 +52,15 @@ import org.slf4j.MDC;
  * (instances share the partitions), matches each event against the bus's routing table and writes
  * one record per (event, rule, target) to {@code herald.target.<target>} with the event's Kafka
  * key. A record without a key (the event has no ordering key) goes to the target's partitions in
- * turn: Kafka's sticky partitioner would put a whole burst on one partition, and so on the one
- * instance that owns it, while the others idle. A batch's offsets are committed only after every
- * record of it is acknowledged and its journey recorded, so a crash routes the uncommitted events
- * again, with the same delivery keys. The journey of a batch is written while the next batch is
- * routed (the store's write, up to tens of milliseconds on a busy machine, is not on the path of
- * the next events); the next step waits for it before it commits the batch, and when it failed
- * rewinds to the batch, so that it and what followed it are routed again. The commit is
- * asynchronous (the next poll does not wait for it), and synchronous when partitions are revoked
- * and on close, so that a new owner routes again only what a crash left uncommitted.
+ * turn, in runs of {@link #UNKEYED_RUN}: Kafka's sticky partitioner would put a whole burst on one
+ * partition, and so on the one instance that owns it, while the others idle. A batch's offsets are
+ * committed only after every record of it is acknowledged and its journey recorded, so a crash
+ * routes the uncommitted events again, with the same delivery keys. The journey of a batch is
+ * written while the next batch is routed (the store's write, up to tens of milliseconds on a busy
+ * machine, is not on the path of the next events); the next step waits for it before it commits the
+ * batch, and when it failed rewinds to the batch, so that it and what followed it are routed again.
+ * The commit is asynchronous (the next poll does not wait for it), and synchronous when partitions
+ * are revoked and on close, so that a new owner routes again only what a crash left uncommitted.
  *
  * <p>Threads: one platform thread runs {@link #runOnce} in a loop and owns the consumer; the
  * producer is shared and thread-safe; {@link #close} may be called from any thread.
